@@ -1,0 +1,307 @@
+#include "physmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Hard cap on host memory so no input can exhaust the machine: 1 GiB. */
+#define MAX_CHUNKS	16384u
+#define PAGES_PER_CHUNK (PHYSMEM_CHUNK / PHYSMEM_PAGE)
+#define ALL_PAGES_LIVE	((uint16_t)0xffff)
+
+struct chunk {
+	uint64_t pa;
+	uint8_t *host;
+	uint16_t live; /* bit i: page i has been zero-filled */
+};
+
+struct slot {
+	uint32_t generation;
+	uint32_t chunk; /* index into chunks[] */
+};
+
+struct physmem {
+	struct physmem_bank banks[PHYSMEM_MAX_BANKS];
+	size_t nbanks;
+
+	struct chunk *chunks; /* chunks[0..used) belong to this generation */
+	size_t used, allocated;
+
+	struct slot *slots; /* open addressing on pa >> 16 */
+	size_t nslots;
+	uint32_t generation;
+};
+
+struct physmem *physmem_new(void)
+{
+	struct physmem *mem = calloc(1, sizeof(*mem));
+	if (!mem)
+		return NULL;
+	mem->generation = 1;
+	return mem;
+}
+
+void physmem_free(struct physmem *mem)
+{
+	if (!mem)
+		return;
+	for (size_t i = 0; i < mem->allocated; i++)
+		free(mem->chunks[i].host);
+	free(mem->chunks);
+	free(mem->slots);
+	free(mem);
+}
+
+void physmem_reset(struct physmem *mem)
+{
+	mem->nbanks = 0;
+	mem->used = 0;
+	if (++mem->generation == 0) {
+		/* Wrapped: stale slots could look current, so clear them once. */
+		if (mem->slots)
+			memset(mem->slots, 0, mem->nslots * sizeof(*mem->slots));
+		mem->generation = 1;
+	}
+}
+
+int physmem_add_bank(struct physmem *mem, uint64_t base, uint64_t size, const char **why)
+{
+	const char *reason = NULL;
+	if (mem->nbanks == PHYSMEM_MAX_BANKS)
+		reason = "too many RAM banks";
+	else if (size == 0)
+		reason = "RAM bank size is zero";
+	else if ((base | size) & (PHYSMEM_PAGE - 1))
+		reason = "RAM bank base and size must be 4K aligned";
+	else if (base >= PHYSMEM_PA_LIMIT || size > PHYSMEM_PA_LIMIT - base)
+		reason = "RAM bank extends beyond 2^52";
+	for (size_t i = 0; !reason && i < mem->nbanks; i++) {
+		const struct physmem_bank *b = &mem->banks[i];
+		if (base < b->base + b->size && b->base < base + size)
+			reason = "RAM banks overlap";
+	}
+	if (reason) {
+		if (why)
+			*why = reason;
+		return -1;
+	}
+	/* Keep banks sorted by base so enumeration order is deterministic. */
+	size_t pos = mem->nbanks;
+	while (pos > 0 && mem->banks[pos - 1].base > base) {
+		mem->banks[pos] = mem->banks[pos - 1];
+		pos--;
+	}
+	mem->banks[pos] = (struct physmem_bank){base, size};
+	mem->nbanks++;
+	return 0;
+}
+
+size_t physmem_bank_count(const struct physmem *mem)
+{
+	return mem->nbanks;
+}
+
+struct physmem_bank physmem_bank_at(const struct physmem *mem, size_t index)
+{
+	return index < mem->nbanks ? mem->banks[index] : (struct physmem_bank){0, 0};
+}
+
+bool physmem_is_ram(const struct physmem *mem, uint64_t pa, uint64_t size)
+{
+	for (size_t i = 0; i < mem->nbanks; i++) {
+		const struct physmem_bank *b = &mem->banks[i];
+		if (pa >= b->base && pa - b->base < b->size && size <= b->size - (pa - b->base))
+			return true;
+	}
+	return false;
+}
+
+static size_t slot_hash(uint64_t chunk_pa, size_t nslots)
+{
+	uint64_t h = (chunk_pa >> 16) * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (nslots - 1);
+}
+
+static struct chunk *lookup(const struct physmem *mem, uint64_t chunk_pa)
+{
+	if (!mem->nslots)
+		return NULL;
+	for (size_t i = slot_hash(chunk_pa, mem->nslots);; i = (i + 1) & (mem->nslots - 1)) {
+		const struct slot *s = &mem->slots[i];
+		if (s->generation != mem->generation)
+			return NULL;
+		if (mem->chunks[s->chunk].pa == chunk_pa)
+			return &mem->chunks[s->chunk];
+	}
+}
+
+static void insert_slot(struct physmem *mem, uint32_t index)
+{
+	size_t i = slot_hash(mem->chunks[index].pa, mem->nslots);
+	while (mem->slots[i].generation == mem->generation)
+		i = (i + 1) & (mem->nslots - 1);
+	mem->slots[i] = (struct slot){mem->generation, index};
+}
+
+static bool grow_slots(struct physmem *mem)
+{
+	size_t nslots = mem->nslots ? mem->nslots * 2 : 256;
+	struct slot *slots = calloc(nslots, sizeof(*slots));
+	if (!slots)
+		return false;
+	free(mem->slots);
+	mem->slots = slots;
+	mem->nslots = nslots;
+	for (uint32_t i = 0; i < mem->used; i++)
+		insert_slot(mem, i);
+	return true;
+}
+
+static struct chunk *get_chunk(struct physmem *mem, uint64_t chunk_pa)
+{
+	struct chunk *c = lookup(mem, chunk_pa);
+	if (c)
+		return c;
+	if (mem->used == MAX_CHUNKS)
+		return NULL;
+	if ((mem->used + 1) * 2 > mem->nslots && !grow_slots(mem))
+		return NULL;
+	if (mem->used == mem->allocated) {
+		size_t n = mem->allocated ? mem->allocated * 2 : 16;
+		struct chunk *chunks = realloc(mem->chunks, n * sizeof(*chunks));
+		if (!chunks)
+			return NULL;
+		memset(chunks + mem->allocated, 0, (n - mem->allocated) * sizeof(*chunks));
+		mem->chunks = chunks;
+		mem->allocated = n;
+	}
+	c = &mem->chunks[mem->used];
+	if (!c->host) {
+		c->host = aligned_alloc(PHYSMEM_PAGE, PHYSMEM_CHUNK);
+		if (!c->host)
+			return NULL;
+	}
+	c->pa = chunk_pa;
+	c->live = 0;
+	insert_slot(mem, (uint32_t)mem->used++);
+	return c;
+}
+
+static void make_live(struct chunk *c, unsigned page)
+{
+	if (!(c->live & (1u << page))) {
+		memset(c->host + page * PHYSMEM_PAGE, 0, PHYSMEM_PAGE);
+		c->live |= (uint16_t)(1u << page);
+	}
+}
+
+/* Calls fn on each piece of [pa, pa+len) that stays within one 4K page. */
+#define FOR_EACH_PIECE(pa, len, piece_pa, piece_len)                                               \
+	for (uint64_t piece_pa = (pa), end_ = (pa) + (len), piece_len;                             \
+	     piece_pa < end_ &&                                                                    \
+	     (piece_len = (PHYSMEM_PAGE - (piece_pa & (PHYSMEM_PAGE - 1))),                        \
+	     piece_len = piece_len < end_ - piece_pa ? piece_len : end_ - piece_pa, 1);            \
+	     piece_pa += piece_len)
+
+bool physmem_read(const struct physmem *mem, uint64_t pa, void *buf, size_t len)
+{
+	if (!physmem_is_ram(mem, pa, len))
+		return false;
+	uint8_t *out = buf;
+	FOR_EACH_PIECE(pa, len, at, n)
+	{
+		const struct chunk *c = lookup(mem, at & ~(PHYSMEM_CHUNK - 1));
+		unsigned page = (unsigned)((at & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE);
+		if (c && (c->live & (1u << page)))
+			memcpy(out, c->host + (at & (PHYSMEM_CHUNK - 1)), n);
+		else
+			memset(out, 0, n);
+		out += n;
+	}
+	return true;
+}
+
+bool physmem_write(struct physmem *mem, uint64_t pa, const void *buf, size_t len)
+{
+	if (!physmem_is_ram(mem, pa, len))
+		return false;
+	const uint8_t *in = buf;
+	FOR_EACH_PIECE(pa, len, at, n)
+	{
+		struct chunk *c = get_chunk(mem, at & ~(PHYSMEM_CHUNK - 1));
+		if (!c)
+			return false;
+		make_live(c, (unsigned)((at & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE));
+		if (in) {
+			memcpy(c->host + (at & (PHYSMEM_CHUNK - 1)), in, n);
+			in += n;
+		} else {
+			memset(c->host + (at & (PHYSMEM_CHUNK - 1)), 0, n);
+		}
+	}
+	return true;
+}
+
+bool physmem_zero(struct physmem *mem, uint64_t pa, uint64_t len)
+{
+	return physmem_write(mem, pa, NULL, len);
+}
+
+bool physmem_read64(const struct physmem *mem, uint64_t pa, uint64_t *value)
+{
+	/* Fast path: an aligned word inside one live page. */
+	if ((pa & 7) == 0 && physmem_is_ram(mem, pa, 8)) {
+		const struct chunk *c = lookup(mem, pa & ~(PHYSMEM_CHUNK - 1));
+		unsigned page = (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE);
+		if (c && (c->live & (1u << page)))
+			memcpy(value, c->host + (pa & (PHYSMEM_CHUNK - 1)), 8);
+		else
+			*value = 0;
+		return true;
+	}
+	return physmem_read(mem, pa, value, 8);
+}
+
+bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value)
+{
+	return physmem_write(mem, pa, &value, 8);
+}
+
+void *physmem_chunk(struct physmem *mem, uint64_t pa)
+{
+	if (!physmem_is_ram(mem, pa, 1))
+		return NULL;
+	struct chunk *c = get_chunk(mem, pa & ~(PHYSMEM_CHUNK - 1));
+	if (!c)
+		return NULL;
+	for (unsigned page = 0; page < PAGES_PER_CHUNK; page++)
+		make_live(c, page);
+	return c->host;
+}
+
+static int by_pa(const void *a, const void *b)
+{
+	uint64_t x = (*(const struct chunk *const *)a)->pa,
+		 y = (*(const struct chunk *const *)b)->pa;
+	return x < y ? -1 : x > y;
+}
+
+void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uint64_t pa),
+			    void *ctx)
+{
+	if (!mem->used)
+		return;
+	const struct chunk **order = malloc(mem->used * sizeof(*order));
+	if (!order)
+		return;
+	for (size_t i = 0; i < mem->used; i++)
+		order[i] = &mem->chunks[i];
+	qsort(order, mem->used, sizeof(*order), by_pa);
+	for (size_t i = 0; i < mem->used; i++)
+		fn(ctx, order[i]->pa);
+	free(order);
+}
+
+size_t physmem_host_bytes(const struct physmem *mem)
+{
+	return mem->allocated * PHYSMEM_CHUNK + mem->nslots * sizeof(struct slot);
+}

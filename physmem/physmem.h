@@ -1,0 +1,63 @@
+/* Simulated physical memory: sparse RAM banks anywhere below 2^52.
+ *
+ * Host memory is allocated lazily in 64 KiB chunks and zero-filled per 4 KiB
+ * page on first touch, so a layout spanning 2^52 costs only what it touches.
+ * The page-table builder writes here; the reference walker and the emulator
+ * read the same bytes. Descriptors are stored little-endian, as on arm64.
+ */
+#ifndef PGDFUZZ_PHYSMEM_H
+#define PGDFUZZ_PHYSMEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PHYSMEM_PA_LIMIT  (1ULL << 52)
+#define PHYSMEM_PAGE	  4096ULL
+#define PHYSMEM_CHUNK	  65536ULL
+#define PHYSMEM_MAX_BANKS 16
+
+struct physmem;
+
+struct physmem_bank {
+	uint64_t base;
+	uint64_t size;
+};
+
+struct physmem *physmem_new(void);
+void physmem_free(struct physmem *mem);
+
+/* Forget all banks and contents but keep host memory for reuse: the fuzz
+ * harnesses call this once per input. */
+void physmem_reset(struct physmem *mem);
+
+/* Add a RAM bank. base and size must be 4 KiB aligned, non-zero, below 2^52
+ * and not overlapping another bank. Returns 0, or -1 with a reason in *why. */
+int physmem_add_bank(struct physmem *mem, uint64_t base, uint64_t size, const char **why);
+size_t physmem_bank_count(const struct physmem *mem);
+struct physmem_bank physmem_bank_at(const struct physmem *mem, size_t index);
+
+/* True if [pa, pa+size) lies inside one RAM bank. */
+bool physmem_is_ram(const struct physmem *mem, uint64_t pa, uint64_t size);
+
+/* Accessors fail (return false) outside RAM; reads of untouched RAM give 0. */
+bool physmem_read64(const struct physmem *mem, uint64_t pa, uint64_t *value);
+bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value);
+bool physmem_read(const struct physmem *mem, uint64_t pa, void *buf, size_t len);
+bool physmem_write(struct physmem *mem, uint64_t pa, const void *buf, size_t len);
+bool physmem_zero(struct physmem *mem, uint64_t pa, uint64_t len);
+
+/* Host pointer to the fully materialised 64 KiB chunk containing pa (which
+ * must be RAM), for mapping into an emulator. Writes through it are visible
+ * to every accessor above. NULL outside RAM or on allocation failure. */
+void *physmem_chunk(struct physmem *mem, uint64_t pa);
+
+/* Calls fn with the base PA of every chunk that holds host memory, in
+ * ascending order. Use physmem_chunk() to get its materialised bytes. */
+void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uint64_t pa),
+			    void *ctx);
+
+/* Host bytes currently held, for benchmarks and RSS bounds. */
+size_t physmem_host_bytes(const struct physmem *mem);
+
+#endif

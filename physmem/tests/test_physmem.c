@@ -1,0 +1,82 @@
+/* physmem: sparse banks up to 2^52, lazy zero-fill, bounded host memory. */
+#include "check.h"
+#include "physmem.h"
+
+#include <string.h>
+
+static void test_banks(void)
+{
+	struct physmem *mem = physmem_new();
+	const char *why = NULL;
+	CHECK_EQ(physmem_add_bank(mem, 0xfff0000000000ULL, 0x10000000000ULL, &why), 0);
+	CHECK_EQ(physmem_add_bank(mem, 0x80000000, 0x1000, &why), 0);
+	CHECK_EQ(physmem_add_bank(mem, 0x80000800, 0x1000, &why), -1);
+	CHECK(strstr(why, "aligned") != NULL);
+	CHECK_EQ(physmem_add_bank(mem, 0x80000000, 0x2000, &why), -1);
+	CHECK(strstr(why, "overlap") != NULL);
+	CHECK_EQ(physmem_add_bank(mem, 0xffffffffff000ULL, 0x2000, &why), -1);
+	CHECK_EQ(physmem_add_bank(mem, 0x1000, 0, &why), -1);
+	CHECK_EQ(physmem_bank_count(mem), 2);
+	CHECK_EQ(physmem_bank_at(mem, 0).base, 0x80000000); /* sorted */
+	CHECK(physmem_is_ram(mem, 0x80000ff8, 8));
+	CHECK(!physmem_is_ram(mem, 0x80000ffc, 8));
+	physmem_free(mem);
+}
+
+static void test_access(void)
+{
+	struct physmem *mem = physmem_new();
+	uint64_t top = 0xfff0000000000ULL, value = 1;
+	CHECK_EQ(physmem_add_bank(mem, top, 0x10000000000ULL, NULL), 0);
+	/* Untouched RAM reads zero; outside RAM fails. */
+	CHECK(physmem_read64(mem, top + 0x123458, &value));
+	CHECK_EQ(value, 0);
+	CHECK(!physmem_read64(mem, 0x1000, &value));
+	CHECK(!physmem_write64(mem, 0x1000, 5));
+	/* Writes spread across 2^40 bytes cost only the touched chunks. */
+	for (uint64_t i = 0; i < 64; i++)
+		CHECK(physmem_write64(mem, top + (i << 34) + 8, i));
+	for (uint64_t i = 0; i < 64; i++) {
+		CHECK(physmem_read64(mem, top + (i << 34) + 8, &value));
+		CHECK_EQ(value, i);
+	}
+	CHECK(physmem_host_bytes(mem) < (64 + 64) * PHYSMEM_CHUNK);
+	/* A write crossing a page boundary, and an unaligned read. */
+	uint8_t buf[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, back[16];
+	CHECK(physmem_write(mem, top + 0xff8, buf, 16));
+	CHECK(physmem_read(mem, top + 0xff8, back, 16));
+	CHECK(memcmp(buf, back, 16) == 0);
+	CHECK(physmem_read64(mem, top + 0xffc, &value));
+	CHECK_EQ(value, 0x0c0b0a0908070605ULL);
+	/* The emulator view shares bytes with the accessors. */
+	uint8_t *host = physmem_chunk(mem, top + 0x10000);
+	CHECK(host != NULL);
+	if (host) {
+		CHECK_EQ(host[0x20], 0);
+		host[0x20] = 0x5a;
+		CHECK(physmem_read(mem, top + 0x10020, back, 1));
+		CHECK_EQ(back[0], 0x5a);
+	}
+	/* Reset forgets contents and banks but reuses host memory. */
+	size_t held = physmem_host_bytes(mem);
+	physmem_reset(mem);
+	CHECK(!physmem_read64(mem, top + 8, &value));
+	CHECK_EQ(physmem_add_bank(mem, top, 0x10000000000ULL, NULL), 0);
+	CHECK(physmem_read64(mem, top + 8, &value));
+	CHECK_EQ(value, 0);
+	for (int round = 0; round < 1000; round++) {
+		physmem_reset(mem);
+		CHECK_EQ(physmem_add_bank(mem, top, 0x10000000000ULL, NULL), 0);
+		for (uint64_t i = 0; i < 64; i++)
+			physmem_write64(mem, top + (i << 34), i);
+	}
+	CHECK_EQ(physmem_host_bytes(mem), held);
+	physmem_free(mem);
+}
+
+int main(void)
+{
+	test_banks();
+	test_access();
+	return check_report("test_physmem");
+}
