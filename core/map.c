@@ -143,11 +143,18 @@ static bool group_is_contiguous(struct map_ctx *ctx, const struct pgd_visit *v)
 		return false;
 	if ((ctx->pa + (group_va - ctx->va)) & (group_size - 1))
 		return false;
+	/* Every member must be free, or already exactly the contiguous leaf
+	 * this map would write: a live member left as it is (a table, or a
+	 * leaf kept to avoid break-before-make) would break the group. */
 	uint64_t first_desc = v->table_pa + 8ULL * (v->index & ~(members - 1));
+	uint64_t group_pa = ctx->pa + (group_va - ctx->va);
 	for (unsigned i = 0; i < members; i++) {
 		uint64_t desc;
-		if (!physmem_read64(ctx->tree->mem, first_desc + 8ULL * i, &desc) ||
-		    pgd_desc_is_table(desc, v->level))
+		if (!physmem_read64(ctx->tree->mem, first_desc + 8ULL * i, &desc))
+			return false;
+		uint64_t want =
+		    leaf_desc(geo, v->level, group_pa + i * v->entry_size, ctx->prot) | PGD_CONT;
+		if ((desc & PGD_DESC_VALID) && desc != want)
 			return false;
 	}
 	ctx->group_cont = true;
@@ -174,6 +181,10 @@ static int map_visit(void *opaque, const struct pgd_visit *v)
 		uint64_t desc = leaf_desc(geo, v->level, pa, ctx->prot);
 		if (group_is_contiguous(ctx, v))
 			desc |= PGD_CONT;
+		/* Already mapped as asked, perhaps as part of a contiguous
+		 * group: keep it, since touching the bit would need BBM. */
+		if (live && ((v->desc ^ desc) & ~PGD_CONT) == 0)
+			return PGD_WALK_SKIP;
 		if (live && desc != v->desc) {
 			const char *rule;
 			if (!pgd_change_is_safe(v->desc, desc, &rule))

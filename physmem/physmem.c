@@ -26,6 +26,8 @@ struct physmem {
 	struct chunk *chunks; /* chunks[0..used) belong to this generation */
 	size_t used, allocated;
 
+	uint64_t writes;
+
 	struct slot *slots; /* open addressing on pa >> 16 */
 	size_t nslots;
 	uint32_t generation;
@@ -224,6 +226,7 @@ bool physmem_write(struct physmem *mem, uint64_t pa, const void *buf, size_t len
 {
 	if (!physmem_is_ram(mem, pa, len))
 		return false;
+	mem->writes++;
 	const uint8_t *in = buf;
 	FOR_EACH_PIECE(pa, len, at, n)
 	{
@@ -304,4 +307,30 @@ void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uin
 size_t physmem_host_bytes(const struct physmem *mem)
 {
 	return mem->allocated * PHYSMEM_CHUNK + mem->nslots * sizeof(struct slot);
+}
+
+bool physmem_copy(struct physmem *dst, const struct physmem *src)
+{
+	physmem_reset(dst);
+	memcpy(dst->banks, src->banks, sizeof(src->banks));
+	dst->nbanks = src->nbanks;
+	for (size_t i = 0; i < src->used; i++) {
+		const struct chunk *from = &src->chunks[i];
+		struct chunk *to = get_chunk(dst, from->pa);
+		if (!to) {
+			physmem_reset(dst);
+			return false;
+		}
+		for (unsigned page = 0; page < PAGES_PER_CHUNK; page++)
+			if (from->live & (1u << page))
+				memcpy(to->host + page * PHYSMEM_PAGE,
+				       from->host + page * PHYSMEM_PAGE, PHYSMEM_PAGE);
+		to->live = from->live;
+	}
+	return true;
+}
+
+uint64_t physmem_write_count(const struct physmem *mem)
+{
+	return mem->writes;
 }

@@ -57,6 +57,14 @@ void *physmem_chunk(struct physmem *mem, uint64_t pa);
 void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uint64_t pa),
 			    void *ctx);
 
+/* Make dst an exact copy of src (banks and contents), reusing dst's host
+ * memory. Returns false if host memory ran out (dst is then reset). */
+bool physmem_copy(struct physmem *dst, const struct physmem *src);
+
+/* Number of successful write calls since creation: lets a caller prove that
+ * an operation wrote nothing. */
+uint64_t physmem_write_count(const struct physmem *mem);
+
 /* Host bytes currently held, for benchmarks and RSS bounds. */
 size_t physmem_host_bytes(const struct physmem *mem);
 

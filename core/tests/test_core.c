@@ -487,6 +487,26 @@ static void test_unsafe_updates(void)
 	CHECK_EQ(pgd_map(&w.tree, base + (1 << 20), base + (1 << 20), 64 << 10, KERNEL, 0, &err),
 		 PGD_OK);
 
+	/* Re-mapping part of a contiguous group identically keeps the group. */
+	CHECK_EQ(pgd_map(&w.tree, base + (1 << 20) + 4096, base + (1 << 20) + 4096, 8192, KERNEL, 0,
+			 &err),
+		 PGD_OK);
+	CHECK_EQ(rd(&w, entry_pa(&w, 4096, 0, 512, base + (1 << 20) + 4096, 3)) & PGD_CONT,
+		 PGD_CONT);
+
+	/* A page mapped without the bit, then a range over its group: the
+	 * group must not be marked (found by fuzz_builder). */
+	CHECK_EQ(
+	    pgd_map(&w.tree, base + (16 << 20), base + (16 << 20), 4096, KERNEL, PGD_NO_CONT, &err),
+	    PGD_OK);
+	CHECK_EQ(pgd_map(&w.tree, base + (16 << 20), base + (16 << 20), 128 << 10, KERNEL,
+			 PGD_NO_BLOCK, &err),
+		 PGD_OK);
+	for (unsigned i = 0; i < 32; i++)
+		CHECK_EQ(rd(&w, entry_pa(&w, 4096, 0, 512, base + (16 << 20) + i * 4096ULL, 3)) &
+			     PGD_CONT,
+			 i < 16 ? 0 : PGD_CONT);
+
 	/* The predicate itself. */
 	const char *rule = NULL;
 	CHECK(pgd_change_is_safe(0, base | KERNEL | 3, &rule));

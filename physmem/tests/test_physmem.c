@@ -71,6 +71,21 @@ static void test_access(void)
 			physmem_write64(mem, top + (i << 34), i);
 	}
 	CHECK_EQ(physmem_host_bytes(mem), held);
+
+	/* A copy holds the same bytes and diverges independently. */
+	struct physmem *copy = physmem_new();
+	uint64_t writes = physmem_write_count(mem);
+	CHECK(physmem_copy(copy, mem));
+	CHECK_EQ(physmem_write_count(mem), writes);
+	CHECK(physmem_read64(copy, top + (5ULL << 34), &value));
+	CHECK_EQ(value, 5);
+	CHECK(physmem_write64(copy, top + (5ULL << 34), 99));
+	CHECK(physmem_read64(mem, top + (5ULL << 34), &value));
+	CHECK_EQ(value, 5);
+	CHECK_EQ(physmem_write_count(mem), writes);
+	CHECK(physmem_write64(mem, top, 1));
+	CHECK_EQ(physmem_write_count(mem), writes + 1);
+	physmem_free(copy);
 	physmem_free(mem);
 }
 
