@@ -1,0 +1,460 @@
+/* pgdfuzz run: a fuzzing campaign over the harnesses with live progress,
+ * grouped findings and a report. libFuzzer runs in fork mode (it keeps
+ * going after crashes); AFL++ runs one main instance plus secondaries. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* "90", "90s", "5m", "2h" -> seconds; -1 if malformed. */
+static long parse_duration(const char *text)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+	if (end == text || value < 0)
+		return -1;
+	if (!*end || !strcmp(end, "s"))
+		return value;
+	if (!strcmp(end, "m"))
+		return value * 60;
+	if (!strcmp(end, "h"))
+		return value * 3600;
+	return -1;
+}
+
+struct worker {
+	struct cli_harness_stats *stats;
+	pid_t pids[16];
+	int npids;
+	char dir[PATH_MAX], log[PATH_MAX], corpus[PATH_MAX], artifacts[PATH_MAX];
+	size_t seen; /* crash files already grouped */
+	char seen_names[512][64];
+};
+
+static bool number_after(const char *line, const char *key, double *value)
+{
+	const char *p = strstr(line, key);
+	return p && sscanf(p + strlen(key), "%lf", value) == 1;
+}
+
+/* Latest status from a libFuzzer log: the last line starting with '#'. */
+static void read_libfuzzer_stats(struct worker *w)
+{
+	FILE *f = fopen(w->log, "r");
+	if (!f)
+		return;
+	char line[1024], last[1024] = "";
+	/* Only the tail matters; logs can grow large. */
+	if (fseek(f, -65536, SEEK_END))
+		fseek(f, 0, SEEK_SET);
+	while (fgets(line, sizeof(line), f))
+		if (line[0] == '#' && strstr(line, "cov:"))
+			snprintf(last, sizeof(last), "%s", line);
+	fclose(f);
+	double v;
+	if (!last[0])
+		return;
+	if (sscanf(last + 1, "%lf", &v) == 1)
+		w->stats->execs = (uint64_t)v;
+	if (number_after(last, "cov: ", &v))
+		w->stats->cov = (unsigned)v;
+	if (number_after(last, "ft: ", &v))
+		w->stats->features = (unsigned)v;
+	if (number_after(last, "corp: ", &v))
+		w->stats->corpus = (unsigned)v;
+	if (number_after(last, "exec/s: ", &v))
+		w->stats->exec_per_sec = v;
+}
+
+/* AFL++: sum fuzzer_stats over the instances. */
+static void read_afl_stats(struct worker *w)
+{
+	char path[PATH_MAX + 300];
+	uint64_t execs = 0;
+	double rate = 0, corpus = 0, cvg = 0;
+	DIR *d = opendir(w->dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/fuzzer_stats", w->dir, e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		char line[256];
+		double v;
+		while (fgets(line, sizeof(line), f)) {
+			if (number_after(line, "execs_done", &v) ||
+			    sscanf(line, "execs_done : %lf", &v) == 1)
+				execs += (uint64_t)v;
+			if (sscanf(line, "execs_per_sec : %lf", &v) == 1)
+				rate += v;
+			if (sscanf(line, "corpus_count : %lf", &v) == 1)
+				corpus = v > corpus ? v : corpus;
+			if (sscanf(line, "bitmap_cvg : %lf", &v) == 1)
+				cvg = v > cvg ? v : cvg;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	w->stats->execs = execs;
+	w->stats->exec_per_sec = rate;
+	w->stats->corpus = (unsigned)corpus;
+	w->stats->cov = (unsigned)(cvg * 100); /* bitmap coverage in 1/100 % */
+	w->stats->features = w->stats->cov;
+}
+
+static bool is_crash_file(const char *name)
+{
+	return !strncmp(name, "crash-", 6) || !strncmp(name, "leak-", 5) ||
+	       !strncmp(name, "timeout-", 8) || !strncmp(name, "oom-", 4) ||
+	       !strncmp(name, "id:", 3);
+}
+
+static bool already_seen(struct worker *w, const char *name)
+{
+	for (size_t i = 0; i < w->seen && i < 512; i++)
+		if (!strcmp(w->seen_names[i], name))
+			return true;
+	if (w->seen < 512)
+		snprintf(w->seen_names[w->seen], 64, "%.63s", name);
+	w->seen++;
+	return false;
+}
+
+/* Group crash files that appeared since the last scan. */
+static void scan_artifacts(struct worker *w, struct cli_groups *groups, const char *fuzzers,
+			   const char *dir, double when)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!is_crash_file(e->d_name) || already_seen(w, e->d_name))
+			continue;
+		char path[PATH_MAX + 300];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		w->stats->crashes++;
+		cli_group_file(groups, fuzzers, w->stats->harness, path, when);
+	}
+	closedir(d);
+}
+
+static void display(struct worker *workers, size_t n, double elapsed, double planned,
+		    const struct cli_groups *groups, bool tty, bool first)
+{
+	if (tty && !first)
+		printf("\033[%zuA", n + 2);
+	printf("%spgdfuzz run: %4.0fs elapsed, %4.0fs left, %zu distinct findings%s\n",
+	       tty ? "\033[K" : "", elapsed, planned > elapsed ? planned - elapsed : 0,
+	       groups->count, tty ? "" : "");
+	printf("%s%-8s %12s %8s %6s %8s %7s %8s\n", tty ? "\033[K" : "", "harness", "execs",
+	       "exec/s", "cov", "features", "corpus", "findings");
+	for (size_t i = 0; i < n; i++) {
+		const struct cli_harness_stats *s = workers[i].stats;
+		unsigned findings = 0;
+		for (size_t g = 0; g < groups->count; g++)
+			findings += groups->groups[g].harness == s->harness;
+		printf("%s%-8s %12llu %8.0f %6u %8u %7u %8u%s\n", tty ? "\033[K" : "",
+		       case_harness_name(s->harness), (unsigned long long)s->execs, s->exec_per_sec,
+		       s->cov, s->features, s->corpus, findings, s->running ? "" : "  (done)");
+	}
+	fflush(stdout);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
+			"[--out DIR] [--fuzzers DIR] [HARNESS...]\n");
+	return CLI_USAGE_ERROR;
+}
+
+static void start_libfuzzer(struct worker *w, const char *fuzzers, const char *seeds, long seconds,
+			    int forks)
+{
+	char binary[PATH_MAX + 64], fork_arg[32], time_arg[32], prefix[PATH_MAX + 32];
+	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
+		 case_harness_name(w->stats->harness));
+	snprintf(fork_arg, sizeof(fork_arg), "-fork=%d", forks);
+	snprintf(time_arg, sizeof(time_arg), "-max_total_time=%ld", seconds);
+	snprintf(prefix, sizeof(prefix), "-artifact_prefix=%s/", w->artifacts);
+	char *argv[] = {binary,
+			fork_arg,
+			"-ignore_crashes=1",
+			"-ignore_timeouts=1",
+			"-ignore_ooms=1",
+			"-rss_limit_mb=2560",
+			"-timeout=10",
+			time_arg,
+			"-print_final_stats=1",
+			prefix,
+			w->corpus,
+			(char *)seeds,
+			NULL};
+	if (!seeds[0])
+		argv[11] = NULL;
+	w->pids[w->npids++] = proc_spawn(argv, w->log, NULL);
+}
+
+static void start_afl(struct worker *w, const char *fuzzers, const char *seeds, long seconds,
+		      int instances)
+{
+	char binary[PATH_MAX + 64], time_arg[32], name[32];
+	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
+		 case_harness_name(w->stats->harness));
+	snprintf(time_arg, sizeof(time_arg), "%ld", seconds);
+	char *env[] = {"AFL_SKIP_CPUFREQ=1",	    "AFL_NO_UI=1",
+		       "AFL_NO_AFFINITY=1",	    "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1",
+		       "AFL_NO_WARN_INSTABILITY=1", NULL};
+	for (int i = 0; i < instances && w->npids < 16; i++) {
+		snprintf(name, sizeof(name), "%s%d", i == 0 ? "main" : "sec", i);
+		char *argv[] = {"afl-fuzz",    i == 0 ? "-M" : "-S",
+				name,	       "-i",
+				(char *)seeds, "-o",
+				w->dir,	       "-V",
+				time_arg,      "--",
+				binary,	       NULL};
+		w->pids[w->npids++] = proc_spawn(argv, w->log, env);
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	long seconds = 60;
+	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	enum cli_engine engine = CLI_LIBFUZZER;
+	const char *out = "pgdfuzz-out", *given_fuzzers = NULL;
+	enum case_harness chosen[CASE_HARNESS_COUNT];
+	size_t nchosen = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(arg, "--time") && value) {
+			if ((seconds = parse_duration(value)) <= 0)
+				return cli_error("--time %s: expected a duration like 60s, 5m, 1h",
+						 value);
+			i++;
+		} else if (!strcmp(arg, "--jobs") && value) {
+			jobs = atoi(value);
+			if (jobs < 1 || jobs > 64)
+				return cli_error("--jobs %s: expected 1..64", value);
+			i++;
+		} else if (!strcmp(arg, "--engine") && value) {
+			if (!strcmp(value, "libfuzzer"))
+				engine = CLI_LIBFUZZER;
+			else if (!strcmp(value, "afl"))
+				engine = CLI_AFL;
+			else
+				return cli_error("--engine %s: expected libfuzzer or afl", value);
+			i++;
+		} else if (!strcmp(arg, "--out") && value) {
+			out = value;
+			i++;
+		} else if (!strcmp(arg, "--fuzzers") && value) {
+			given_fuzzers = value;
+			i++;
+		} else if (arg[0] == '-') {
+			return usage();
+		} else {
+			enum case_harness h;
+			if (!cli_harness_from_name(arg, &h))
+				return cli_error(
+				    "unknown harness '%s' (builder, idmap, reloc, walker)", arg);
+			if (nchosen < CASE_HARNESS_COUNT)
+				chosen[nchosen++] = h;
+		}
+	}
+	if (jobs < 1)
+		jobs = 1;
+	if (!nchosen)
+		for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+			chosen[nchosen++] = (enum case_harness)h;
+	char fuzzers[PATH_MAX];
+	if (!cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
+		return cli_error(
+		    "no %s fuzz_* binaries found; build them with `cmake --preset %s && "
+		    "cmake --build build/%s` or pass --fuzzers DIR",
+		    engine == CLI_AFL ? "AFL++" : "libFuzzer", engine == CLI_AFL ? "afl" : "fuzz",
+		    engine == CLI_AFL ? "afl" : "fuzz");
+	if (cli_mkdirs(out))
+		return cli_error("%s: cannot create the output directory", out);
+
+	static struct cli_harness_stats stats[CASE_HARNESS_COUNT];
+	static struct worker workers[CASE_HARNESS_COUNT];
+	static struct cli_groups groups;
+	memset(stats, 0, sizeof(stats));
+	memset(workers, 0, sizeof(workers));
+	memset(&groups, 0, sizeof(groups));
+	int per_harness = jobs / (int)nchosen > 1 ? jobs / (int)nchosen : 1;
+
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	double start = now();
+	for (size_t i = 0; i < nchosen; i++) {
+		struct worker *w = &workers[i];
+		const char *name = case_harness_name(chosen[i]);
+		w->stats = &stats[i];
+		stats[i].harness = chosen[i];
+		stats[i].running = true;
+		snprintf(w->dir, sizeof(w->dir), "%s/%s", out, name);
+		snprintf(w->log, sizeof(w->log), "%s/%s/fuzz.log", out, name);
+		snprintf(w->corpus, sizeof(w->corpus), "%s/%s/corpus", out, name);
+		snprintf(w->artifacts, sizeof(w->artifacts), "%s/%s/artifacts", out, name);
+		cli_mkdirs(w->corpus);
+		cli_mkdirs(w->artifacts);
+		remove(w->log);
+		char seeds[PATH_MAX];
+		if (!cli_seed_dir(fuzzers, name, seeds, sizeof(seeds)))
+			seeds[0] = '\0';
+		if (engine == CLI_AFL) {
+			if (!seeds[0])
+				return cli_error("no seed corpus for %s next to %s", name, fuzzers);
+			start_afl(w, fuzzers, seeds, seconds, per_harness);
+		} else {
+			start_libfuzzer(w, fuzzers, seeds, seconds, per_harness);
+		}
+	}
+
+	bool tty = isatty(1);
+	double last_plain = -10;
+	for (bool first = true;; first = false) {
+		double elapsed = now() - start;
+		bool any = false;
+		for (size_t i = 0; i < nchosen; i++) {
+			struct worker *w = &workers[i];
+			for (int p = 0; p < w->npids; p++) {
+				if (w->pids[p] > 0 &&
+				    waitpid(w->pids[p], NULL, WNOHANG) == w->pids[p])
+					w->pids[p] = 0;
+				any |= w->pids[p] > 0;
+			}
+			w->stats->running = false;
+			for (int p = 0; p < w->npids; p++)
+				w->stats->running |= w->pids[p] > 0;
+			if (engine == CLI_AFL) {
+				read_afl_stats(w);
+				char crashes[PATH_MAX + 64];
+				for (int p = 0; p < w->npids; p++) {
+					snprintf(crashes, sizeof(crashes), "%s/%s%d/crashes",
+						 w->dir, p == 0 ? "main" : "sec", p);
+					scan_artifacts(w, &groups, fuzzers, crashes, elapsed);
+				}
+			} else {
+				read_libfuzzer_stats(w);
+				scan_artifacts(w, &groups, fuzzers, w->artifacts, elapsed);
+			}
+			cli_stats_sample(w->stats, elapsed);
+		}
+		if (tty) {
+			display(workers, nchosen, elapsed, (double)seconds, &groups, true, first);
+		} else if (elapsed - last_plain >= 5 || !any) {
+			last_plain = elapsed;
+			for (size_t i = 0; i < nchosen; i++) {
+				const struct cli_harness_stats *s = workers[i].stats;
+				printf(
+				    "[%4.0fs] %-7s execs=%llu exec/s=%.0f cov=%u ft=%u corpus=%u "
+				    "crashes=%u\n",
+				    elapsed, case_harness_name(s->harness),
+				    (unsigned long long)s->execs, s->exec_per_sec, s->cov,
+				    s->features, s->corpus, s->crashes);
+			}
+			fflush(stdout);
+		}
+		if (!any)
+			break;
+		if (interrupted) {
+			/* libFuzzer and AFL++ stop cleanly on SIGINT and print stats. */
+			for (size_t i = 0; i < nchosen; i++)
+				for (int p = 0; p < workers[i].npids; p++)
+					if (workers[i].pids[p] > 0)
+						kill(workers[i].pids[p], SIGINT);
+		}
+		usleep(1000000);
+	}
+	double elapsed = now() - start;
+
+	/* Merge each campaign corpus into a minimized one with the engine. */
+	static struct cli_report report;
+	memset(&report, 0, sizeof(report));
+	for (size_t i = 0; i < nchosen && !interrupted; i++) {
+		static char output[1 << 16];
+		const char *name = case_harness_name(chosen[i]);
+		char merged[PATH_MAX + 64], binary[PATH_MAX + 64];
+		snprintf(merged, sizeof(merged), "%s/corpus/%s", out, name);
+		snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers, name);
+		cli_mkdirs(merged);
+		if (engine == CLI_AFL) {
+			char queue[PATH_MAX + 64], cmin_out[PATH_MAX + 128];
+			snprintf(queue, sizeof(queue), "%s/main0/queue", workers[i].dir);
+			snprintf(cmin_out, sizeof(cmin_out), "%s.cmin", merged);
+			char *argv[] = {"afl-cmin", "-i", queue,  "-o",
+					cmin_out,   "--", binary, NULL};
+			char *env[] = {"AFL_ALLOW_TMP=1", "AFL_SKIP_CPUFREQ=1", NULL};
+			if (proc_capture(argv, env, output, sizeof(output), 600) == 0) {
+				char *mv[] = {"cp", "-r", "-T", cmin_out, merged, NULL};
+				proc_capture(mv, NULL, output, sizeof(output), 60);
+			}
+		} else {
+			char *argv[] = {binary, "-merge=1", merged, workers[i].corpus, NULL};
+			proc_capture(argv, NULL, output, sizeof(output), 600);
+		}
+		size_t entries = 0;
+		DIR *d = opendir(merged);
+		for (struct dirent *e; d && (e = readdir(d));)
+			entries += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		report.merged[chosen[i]] = entries;
+	}
+
+	char findings_dir[PATH_MAX];
+	snprintf(findings_dir, sizeof(findings_dir), "%s/findings", out);
+	if (groups.count)
+		cli_minimize_groups(&groups, fuzzers, engine, findings_dir, 20);
+	report.elapsed = elapsed;
+	report.planned = (double)seconds;
+	report.engine = engine == CLI_AFL ? "AFL++" : "libFuzzer (fork mode)";
+	report.jobs = jobs;
+	report.stats = stats;
+	report.nstats = nchosen;
+	report.groups = &groups;
+	report.fuzzers = fuzzers;
+	report.out_dir = out;
+	report.interrupted = interrupted;
+	if (cli_write_report(&report))
+		fprintf(stderr, "pgdfuzz: could not write the report in %s\n", out);
+	printf(
+	    "\npgdfuzz run: %zu distinct finding(s)%s; report: %s/report.md and %s/report.html\n",
+	    groups.count, interrupted ? " (interrupted)" : "", out, out);
+	for (size_t i = 0; i < groups.count; i++)
+		printf("  %-50s x%u  repro: pgdfuzz repro --harness %s %s\n",
+		       groups.groups[i].signature, groups.groups[i].count,
+		       case_harness_name(groups.groups[i].harness),
+		       groups.groups[i].minimized[0] ? groups.groups[i].minimized
+						     : groups.groups[i].example);
+	return groups.count ? 1 : 0;
+}

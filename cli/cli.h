@@ -1,0 +1,122 @@
+/* The pgdfuzz command's internal interface: subcommands, child processes,
+ * finding groups and reports. */
+#ifndef PGDFUZZ_CLI_H
+#define PGDFUZZ_CLI_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "case.h"
+
+#define CLI_USAGE_ERROR 2
+
+int cmd_run(int argc, char **argv);
+int cmd_triage(int argc, char **argv);
+int cmd_repro(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_decode(int argc, char **argv);
+
+/* Prints "pgdfuzz: <message>" to stderr and returns CLI_USAGE_ERROR. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- processes --------------------------------------------------------- */
+
+/* Start argv with stdout and stderr appended to log_path (or inherited when
+ * NULL) and extra "NAME=value" environment entries (NULL-terminated, may be
+ * NULL). Returns the pid or -1. */
+pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra[]);
+/* Run argv to completion within timeout_s, capturing up to out_len - 1
+ * bytes of its combined output. Returns the exit status, 128 + signal when
+ * killed by a signal, or -1 when it could not run or timed out. */
+int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t out_len,
+		 int timeout_s);
+
+/* ---- fuzzers ------------------------------------------------------------ */
+
+enum cli_engine { CLI_LIBFUZZER, CLI_AFL };
+
+/* The directory holding fuzz_<harness> binaries for an engine: --fuzzers,
+ * then $PGDFUZZ_FUZZERS, then build/<preset>/fuzz under the current
+ * directory and next to this executable. Returns false if none has them. */
+bool cli_find_fuzzers(enum cli_engine engine, const char *given, char *dir, size_t len);
+/* Binary seeds for a harness next to the fuzzers (build/<preset>/corpus). */
+bool cli_seed_dir(const char *fuzzers, const char *harness, char *dir, size_t len);
+bool cli_harness_from_name(const char *name, enum case_harness *harness);
+
+/* ---- finding groups ----------------------------------------------------- */
+
+#define CLI_MAX_GROUPS 256
+
+struct cli_group {
+	char signature[160];
+	enum case_harness harness;
+	unsigned count;
+	double first_seen;	/* seconds since the campaign started */
+	char example[PATH_MAX]; /* smallest reproducing file */
+	size_t example_size;
+	char minimized[PATH_MAX + 256]; /* minimized reproducer, once made */
+	char detail[4096];		/* the harness output of one reproduction */
+};
+
+struct cli_groups {
+	struct cli_group groups[CLI_MAX_GROUPS];
+	size_t count;
+	char flaky[64][PATH_MAX]; /* files that did not reproduce */
+	size_t nflaky;
+};
+
+/* Reproduce file with the harness binary (PGDFUZZ_NO_ABORT=1) and file it
+ * under its signature. Sanitizer crashes get "<harness>:<crash type>:<frame>"
+ * signatures; files that run clean are recorded as flaky. */
+void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_harness harness,
+		    const char *file, double when);
+/* Shrink each group's example with libFuzzer -minimize_crash=1 (or afl-tmin)
+ * into out_dir/<signature>.bin and its text form. */
+void cli_minimize_groups(struct cli_groups *groups, const char *fuzzers, enum cli_engine engine,
+			 const char *out_dir, int seconds);
+/* A file-name-safe form of a signature. */
+void cli_signature_file_name(const char *signature, char *out, size_t len);
+
+/* ---- campaign statistics and the report ---------------------------------- */
+
+#define CLI_MAX_SAMPLES 2048
+
+struct cli_harness_stats {
+	enum case_harness harness;
+	uint64_t execs;
+	double exec_per_sec;
+	unsigned cov, features, corpus, crashes;
+	bool running;
+	size_t nsamples; /* one sample a second, thinned when full */
+	double sample_time[CLI_MAX_SAMPLES];
+	double sample_execs[CLI_MAX_SAMPLES];
+	double sample_features[CLI_MAX_SAMPLES];
+};
+
+struct cli_report {
+	double elapsed, planned;
+	const char *engine;
+	int jobs;
+	struct cli_harness_stats *stats;
+	size_t nstats;
+	const struct cli_groups *groups;
+	const char *fuzzers, *out_dir;
+	bool interrupted;
+	size_t merged[CASE_HARNESS_COUNT]; /* corpus entries after the merge */
+};
+
+void cli_stats_sample(struct cli_harness_stats *stats, double when);
+/* Writes out_dir/report.md, report.html and the SVG plots atomically. */
+int cli_write_report(const struct cli_report *report);
+
+/* ---- files ---------------------------------------------------------------- */
+
+int cli_mkdirs(const char *path);
+/* Write text to path atomically (temp file + rename). */
+int cli_write_atomic(const char *path, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,163 @@
+/* Finding groups: reproduce a file with its harness binary, read the
+ * signature it prints, file it under that signature; minimize each group
+ * with the engine's own minimizer. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_signature_file_name(const char *signature, char *out, size_t len)
+{
+	size_t i = 0;
+	for (; signature[i] && i + 1 < len; i++)
+		out[i] = isalnum((unsigned char)signature[i]) || signature[i] == '-' ||
+				 signature[i] == '.'
+			     ? signature[i]
+			     : '_';
+	out[i] = '\0';
+}
+
+/* The first frame of a sanitizer report that is in project code. */
+static void sanitizer_signature(const char *harness, const char *output, char *sig, size_t len)
+{
+	const char *summary = strstr(output, "SUMMARY: ");
+	char type[64] = "crash", frame[96] = "unknown";
+	if (summary) {
+		/* "SUMMARY: AddressSanitizer: heap-buffer-overflow file:line in fn" */
+		const char *p = strchr(summary + 9, ':');
+		if (p && sscanf(p + 1, " %63s", type) == 1) {
+			const char *in = strstr(p, " in ");
+			if (in)
+				sscanf(in + 4, "%95s", frame);
+		}
+	} else if (strstr(output, "runtime error")) {
+		snprintf(type, sizeof(type), "ubsan");
+	} else if (strstr(output, "ERROR: libFuzzer: timeout") || strstr(output, "timeout")) {
+		snprintf(type, sizeof(type), "timeout");
+	}
+	snprintf(sig, len, "%s:%s:%s", harness, type, frame);
+}
+
+static struct cli_group *find_group(struct cli_groups *groups, const char *signature)
+{
+	for (size_t i = 0; i < groups->count; i++)
+		if (!strcmp(groups->groups[i].signature, signature))
+			return &groups->groups[i];
+	if (groups->count == CLI_MAX_GROUPS)
+		return NULL;
+	struct cli_group *g = &groups->groups[groups->count++];
+	memset(g, 0, sizeof(*g));
+	snprintf(g->signature, sizeof(g->signature), "%s", signature);
+	return g;
+}
+
+void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_harness harness,
+		    const char *file, double when)
+{
+	static char output[1 << 16];
+	char binary[PATH_MAX + 64], signature[160] = "";
+	const char *name = case_harness_name(harness);
+	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers, name);
+	char *argv[] = {binary, (char *)file, NULL};
+	char *env[] = {"PGDFUZZ_NO_ABORT=1", NULL};
+	int status = proc_capture(argv, env, output, sizeof(output), 60);
+
+	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
+	if (verdict && sscanf(verdict + 17, "%159s", signature) == 1 && strcmp(signature, "clean"))
+		; /* an oracle finding */
+	else if (status != 0)
+		sanitizer_signature(name, output, signature, sizeof(signature));
+	else
+		signature[0] = '\0';
+	if (!signature[0]) {
+		if (groups->nflaky < sizeof(groups->flaky) / sizeof(groups->flaky[0]))
+			snprintf(groups->flaky[groups->nflaky++], PATH_MAX, "%s", file);
+		return;
+	}
+	struct cli_group *g = find_group(groups, signature);
+	if (!g)
+		return;
+	struct stat st;
+	size_t size = stat(file, &st) == 0 ? (size_t)st.st_size : 0;
+	if (g->count == 0 || when < g->first_seen)
+		g->first_seen = when;
+	if (g->count == 0 || size < g->example_size) {
+		snprintf(g->example, sizeof(g->example), "%s", file);
+		g->example_size = size;
+		/* Keep the part of the output a person needs: the finding. */
+		const char *start = verdict ? verdict : output;
+		size_t n = strnlen(start, sizeof(g->detail) - 1);
+		memcpy(g->detail, start, n);
+		g->detail[n] = '\0';
+	}
+	g->harness = harness;
+	g->count++;
+}
+
+void cli_minimize_groups(struct cli_groups *groups, const char *fuzzers, enum cli_engine engine,
+			 const char *out_dir, int seconds)
+{
+	static char output[1 << 16];
+	cli_mkdirs(out_dir);
+	for (size_t i = 0; i < groups->count; i++) {
+		struct cli_group *g = &groups->groups[i];
+		char binary[PATH_MAX + 64], dest[sizeof(g->minimized) - 1], name[160], budget[64],
+		    exact[sizeof(dest) + 32];
+		cli_signature_file_name(g->signature, name, sizeof(name));
+		snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
+			 case_harness_name(g->harness));
+		snprintf(dest, sizeof(dest), "%s/%s.bin", out_dir, name);
+		int status;
+		if (engine == CLI_AFL) {
+			char *argv[] = {"afl-tmin", "-i", g->example, "-o",
+					dest,	    "--", binary,     NULL};
+			char *env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
+			status = proc_capture(argv, env, output, sizeof(output), seconds + 30);
+		} else {
+			snprintf(budget, sizeof(budget), "-max_total_time=%d", seconds);
+			snprintf(exact, sizeof(exact), "-exact_artifact_path=%s", dest);
+			char *argv[] = {
+			    binary, "-minimize_crash=1", "-runs=100000", budget, exact, g->example,
+			    NULL};
+			status = proc_capture(argv, NULL, output, sizeof(output), seconds + 30);
+		}
+		(void)status;
+		/* Keep the minimized file only if it still shows the same
+		 * signature; otherwise fall back to the smallest original. */
+		static struct cli_groups check;
+		memset(&check, 0, sizeof(check));
+		if (access(dest, R_OK) == 0) {
+			cli_group_file(&check, fuzzers, g->harness, dest, 0);
+			if (check.count == 1 && !strcmp(check.groups[0].signature, g->signature)) {
+				snprintf(g->minimized, sizeof(g->minimized), "%s", dest);
+				snprintf(g->detail, sizeof(g->detail), "%s",
+					 check.groups[0].detail);
+			} else {
+				remove(dest);
+			}
+		}
+		if (!g->minimized[0]) {
+			/* Copy the example as the reproducer. */
+			uint8_t *data;
+			size_t size;
+			char err[256];
+			if (!case_read_file(g->example, &data, &size, err, sizeof(err))) {
+				cli_write_atomic(dest, (const char *)data, size);
+				free(data);
+				snprintf(g->minimized, sizeof(g->minimized), "%s", dest);
+			}
+		}
+		/* The text form beside it, for people. */
+		struct pgd_case c;
+		char text[PATH_MAX + 8], err[256];
+		snprintf(text, sizeof(text), "%s/%s.txt", out_dir, name);
+		if (!case_load(g->minimized, &c, NULL, err, sizeof(err))) {
+			c.harness = g->harness;
+			case_save_text(text, &c, err, sizeof(err));
+		}
+	}
+}

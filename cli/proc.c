@@ -1,0 +1,214 @@
+/* Child processes, fuzzer discovery, files. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "pgdfuzz: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return CLI_USAGE_ERROR;
+}
+
+static void child_env(char *const env_extra[])
+{
+	for (size_t i = 0; env_extra && env_extra[i]; i++)
+		putenv(env_extra[i]);
+}
+
+pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra[])
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	if (log_path) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		close(fd);
+	}
+	int null = open("/dev/null", O_RDONLY);
+	if (null >= 0) {
+		dup2(null, 0);
+		close(null);
+	}
+	child_env(env_extra);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t out_len,
+		 int timeout_s)
+{
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		/* Own process group, so a timeout kills the whole tree. */
+		setpgid(0, 0);
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		child_env(env_extra);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	size_t used = 0;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	int status = 0;
+	bool done = false, timed_out = false;
+	while (!done) {
+		char buf[4096];
+		ssize_t n = read(fds[0], buf, sizeof(buf));
+		if (n > 0) {
+			size_t take = (size_t)n;
+			if (used + take >= out_len)
+				take = out_len - 1 - used;
+			memcpy(out + used, buf, take);
+			used += take;
+			continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			done = true;
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > timeout_s) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			timed_out = true;
+			break;
+		}
+		usleep(2000);
+	}
+	/* Drain what the child wrote just before it exited. */
+	for (ssize_t n;
+	     used + 1 < out_len && (n = read(fds[0], out + used, out_len - 1 - used)) > 0;)
+		used += (size_t)n;
+	out[used] = '\0';
+	close(fds[0]);
+	if (timed_out)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static bool has_fuzzers(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/fuzz_builder", dir);
+	return access(path, X_OK) == 0;
+}
+
+bool cli_find_fuzzers(enum cli_engine engine, const char *given, char *dir, size_t len)
+{
+	const char *preset = engine == CLI_AFL ? "afl" : "fuzz";
+	char self[PATH_MAX], candidate[PATH_MAX + 64];
+	if (given) {
+		snprintf(dir, len, "%s", given);
+		return has_fuzzers(dir);
+	}
+	const char *env = getenv("PGDFUZZ_FUZZERS");
+	if (env && engine == CLI_LIBFUZZER) {
+		snprintf(dir, len, "%s", env);
+		return has_fuzzers(dir);
+	}
+	snprintf(candidate, sizeof(candidate), "build/%s/fuzz", preset);
+	if (has_fuzzers(candidate)) {
+		snprintf(dir, len, "%s", candidate);
+		return true;
+	}
+	/* <root>/build/<preset>/cli/pgdfuzz -> <root>/build/<engine preset>/fuzz */
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		for (int up = 0; slash && up < 2; up++) {
+			*slash = '\0';
+			slash = strrchr(self, '/');
+		}
+		snprintf(candidate, sizeof(candidate), "%s/%s/fuzz", self, preset);
+		if (has_fuzzers(candidate)) {
+			snprintf(dir, len, "%s", candidate);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cli_seed_dir(const char *fuzzers, const char *harness, char *dir, size_t len)
+{
+	struct stat st;
+	snprintf(dir, len, "%s/../corpus/%s", fuzzers, harness);
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool cli_harness_from_name(const char *name, enum case_harness *harness)
+{
+	for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+		if (!strcmp(name, case_harness_name((enum case_harness)h))) {
+			*harness = (enum case_harness)h;
+			return true;
+		}
+	return false;
+}
+
+int cli_mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int cli_write_atomic(const char *path, const char *text, size_t len)
+{
+	char temp[PATH_MAX];
+	snprintf(temp, sizeof(temp), "%s.tmp.%ld", path, (long)getpid());
+	FILE *f = fopen(temp, "wb");
+	if (!f)
+		return -1;
+	bool failed = fwrite(text, 1, len, f) != len;
+	failed |= fclose(f) != 0;
+	if (failed || rename(temp, path)) {
+		remove(temp);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,220 @@
+/* The campaign report: a Markdown file for terminals and reviews, an HTML
+ * file with inline SVG plots for browsers. Both are written atomically. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_stats_sample(struct cli_harness_stats *stats, double when)
+{
+	if (stats->nsamples == CLI_MAX_SAMPLES) {
+		/* Keep every other sample: the plot keeps its shape. */
+		for (size_t i = 0; i < CLI_MAX_SAMPLES / 2; i++) {
+			stats->sample_time[i] = stats->sample_time[2 * i];
+			stats->sample_execs[i] = stats->sample_execs[2 * i];
+			stats->sample_features[i] = stats->sample_features[2 * i];
+		}
+		stats->nsamples = CLI_MAX_SAMPLES / 2;
+	}
+	stats->sample_time[stats->nsamples] = when;
+	stats->sample_execs[stats->nsamples] = stats->exec_per_sec;
+	stats->sample_features[stats->nsamples] = stats->features;
+	stats->nsamples++;
+}
+
+/* A growable string. */
+struct text {
+	char *data;
+	size_t len, cap;
+};
+
+static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(t->data ? t->data + t->len : NULL, t->data ? t->cap - t->len : 0,
+				  fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (t->data && t->len + (size_t)n < t->cap) {
+			t->len += (size_t)n;
+			return;
+		}
+		size_t cap = (t->cap + (size_t)n + 1) * 2;
+		char *data = realloc(t->data, cap);
+		if (!data)
+			return;
+		t->data = data;
+		t->cap = cap;
+	}
+}
+
+static const char *colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+
+/* One line per harness of values[] against time, with axes and a legend. */
+static void plot(struct text *t, const struct cli_report *r, bool features, const char *title)
+{
+	const int width = 640, height = 240, left = 60, bottom = 30, top = 24, right = 110;
+	double max_t = r->elapsed > 1 ? r->elapsed : 1, max_v = 1;
+	for (size_t h = 0; h < r->nstats; h++)
+		for (size_t i = 0; i < r->stats[h].nsamples; i++) {
+			double v =
+			    features ? r->stats[h].sample_features[i] : r->stats[h].sample_execs[i];
+			max_v = v > max_v ? v : max_v;
+		}
+	put(t,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+	    "font-family=\"sans-serif\" font-size=\"11\">\n"
+	    "<text x=\"%d\" y=\"15\" font-size=\"13\">%s</text>\n"
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n"
+	    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>\n"
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f</text>\n"
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n"
+	    "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0fs</text>\n",
+	    width, height, left, title, left, height - bottom, width - right, height - bottom, left,
+	    top, left, height - bottom, left - 4, top + 4, max_v, left - 4, height - bottom,
+	    width - right, height - bottom + 16, max_t);
+	double sx = (width - right - left) / max_t, sy = (height - bottom - top) / max_v;
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		put(t, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+		    colors[h % 4]);
+		for (size_t i = 0; i < s->nsamples; i++) {
+			double v = features ? s->sample_features[i] : s->sample_execs[i];
+			put(t, "%.1f,%.1f ", left + s->sample_time[i] * sx,
+			    height - bottom - v * sy);
+		}
+		put(t, "\"/>\n<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", width - right + 8,
+		    (int)(top + 14 * h + 10), colors[h % 4], case_harness_name(s->harness));
+	}
+	put(t, "</svg>\n");
+}
+
+static void html_escape(struct text *t, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '<')
+			put(t, "&lt;");
+		else if (*s == '>')
+			put(t, "&gt;");
+		else if (*s == '&')
+			put(t, "&amp;");
+		else
+			put(t, "%c", *s);
+	}
+}
+
+static void repro_command(char *buf, size_t len, const struct cli_group *g)
+{
+	snprintf(buf, len, "pgdfuzz repro --harness %s %s", case_harness_name(g->harness),
+		 g->minimized[0] ? g->minimized : g->example);
+}
+
+static int write_text(const char *dir, const char *name, struct text *t)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	int ret = cli_write_atomic(path, t->data ? t->data : "", t->len);
+	free(t->data);
+	*t = (struct text){0};
+	return ret;
+}
+
+int cli_write_report(const struct cli_report *r)
+{
+	struct text md = {0}, html = {0}, svg = {0};
+	const struct cli_groups *g = r->groups;
+	char cmd[PATH_MAX + 64];
+	unsigned total = 0;
+	for (size_t i = 0; i < g->count; i++)
+		total += g->groups[i].count;
+
+	put(&md, "# pgdfuzz campaign report\n\n");
+	put(&md, "- engine: %s, jobs: %d\n- duration: %.0f s of %.0f s planned%s\n", r->engine,
+	    r->jobs, r->elapsed, r->planned, r->interrupted ? " (interrupted)" : "");
+	put(&md, "- findings: %zu distinct signatures from %u reproducing files; %zu flaky\n\n",
+	    g->count, total, g->nflaky);
+	put(&md, "| harness | execs | exec/s | coverage | features | corpus | merged corpus | "
+		 "crash files |\n");
+	put(&md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		put(&md, "| %s | %llu | %.0f | %u | %u | %u | %zu | %u |\n",
+		    case_harness_name(s->harness), (unsigned long long)s->execs,
+		    s->execs ? s->execs / (r->elapsed > 0 ? r->elapsed : 1) : 0.0, s->cov,
+		    s->features, s->corpus, r->merged[s->harness], s->crashes);
+	}
+	put(&md, "\n![coverage over time](coverage.svg)\n\n![exec/s over time](execs.svg)\n\n");
+	put(&md, "## Findings\n\n");
+	if (!g->count)
+		put(&md, "None.\n");
+	for (size_t i = 0; i < g->count; i++) {
+		const struct cli_group *f = &g->groups[i];
+		repro_command(cmd, sizeof(cmd), f);
+		put(&md,
+		    "### `%s`\n\n- count: %u\n- first seen: %.0f s\n- reproducer: `%s`\n- "
+		    "reproduce: `%s`\n\n```\n%s```\n\n",
+		    f->signature, f->count, f->first_seen,
+		    f->minimized[0] ? f->minimized : f->example, cmd, f->detail);
+	}
+	if (g->nflaky) {
+		put(&md, "## Did not reproduce (flaky)\n\n");
+		for (size_t i = 0; i < g->nflaky; i++)
+			put(&md, "- `%s`\n", g->flaky[i]);
+	}
+
+	put(&html,
+	    "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>pgdfuzz report</title>"
+	    "<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}"
+	    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px}"
+	    "td{text-align:right}pre{background:#f6f6f6;padding:8px;overflow-x:auto}"
+	    ".bad{color:#b00}.good{color:#070}</style></head><body>\n");
+	put(&html, "<h1>pgdfuzz campaign report</h1>\n<p>engine %s, %d jobs, %.0f s of %.0f s%s. ",
+	    r->engine, r->jobs, r->elapsed, r->planned, r->interrupted ? " (interrupted)" : "");
+	put(&html, "<b class=\"%s\">%zu distinct findings</b>, %zu flaky.</p>\n",
+	    g->count ? "bad" : "good", g->count, g->nflaky);
+	put(&html, "<table><tr><th>harness</th><th>execs</th><th>exec/s</th><th>coverage</th>"
+		   "<th>features</th><th>corpus</th><th>merged</th><th>crash files</th></tr>\n");
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		put(&html,
+		    "<tr><th>%s</th><td>%llu</td><td>%.0f</td><td>%u</td><td>%u</td><td>%u</td>"
+		    "<td>%zu</td><td>%u</td></tr>\n",
+		    case_harness_name(s->harness), (unsigned long long)s->execs,
+		    s->execs / (r->elapsed > 0 ? r->elapsed : 1), s->cov, s->features, s->corpus,
+		    r->merged[s->harness], s->crashes);
+	}
+	put(&html, "</table>\n");
+	plot(&html, r, true, "coverage features over time");
+	plot(&html, r, false, "exec/s over time");
+	put(&html, "<h2>Findings</h2>\n");
+	if (!g->count)
+		put(&html, "<p>None.</p>\n");
+	for (size_t i = 0; i < g->count; i++) {
+		const struct cli_group *f = &g->groups[i];
+		repro_command(cmd, sizeof(cmd), f);
+		put(&html, "<h3><code>");
+		html_escape(&html, f->signature);
+		put(&html, "</code></h3><p>%u files, first seen at %.0f s.<br>Reproduce: <code>",
+		    f->count, f->first_seen);
+		html_escape(&html, cmd);
+		put(&html, "</code></p><pre>");
+		html_escape(&html, f->detail);
+		put(&html, "</pre>\n");
+	}
+	put(&html, "</body></html>\n");
+
+	int ret = 0;
+	plot(&svg, r, true, "coverage features over time");
+	ret |= write_text(r->out_dir, "coverage.svg", &svg);
+	plot(&svg, r, false, "exec/s over time");
+	ret |= write_text(r->out_dir, "execs.svg", &svg);
+	ret |= write_text(r->out_dir, "report.md", &md);
+	ret |= write_text(r->out_dir, "report.html", &html);
+	return ret;
+}

@@ -1,0 +1,75 @@
+/* oracle's private pieces shared by the per-harness judges. */
+#ifndef PGDFUZZ_ORACLE_INTERNAL_H
+#define PGDFUZZ_ORACLE_INTERNAL_H
+
+#include "oracle.h"
+#include "pgd.h"
+#include "physmem.h"
+#include "ref.h"
+
+struct emu;
+
+struct oracle {
+	struct physmem *mem;
+	struct physmem *before; /* snapshot for break-before-make checks */
+	struct emu *emu;	/* created on first use */
+	/* What oracle_dump_tables() shows: the last tables judged. */
+	bool have_tables;
+	struct ref_regs regs;
+	struct ref_features features;
+};
+
+/* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"
+ * and fmt starts the detail text. Only the first finding of a run counts. */
+void oracle_finding(struct oracle_verdict *verdict, const char *harness, const char *kind,
+		    const char *geometry, int level, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Append to the detail text. */
+void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append the descriptor chain of a walk. */
+void oracle_detail_chain(struct oracle_verdict *verdict, const struct ref_result *walk);
+
+struct ref_mem oracle_ref_mem(const struct physmem *mem);
+/* The CPU that runs a geometry: just the features the geometry needs. */
+struct ref_features oracle_features(const struct pgd_geometry *geo);
+/* MMU-on registers for one tree. */
+struct ref_regs oracle_tree_regs(const struct pgd_tree *tree);
+
+/* Prot bits the intent checks compare: AttrIndx, AP, SH (not under LPA2,
+ * where the descriptor bits are address bits), AF, nG, DBM, PXN, UXN. NS
+ * (bit 5) is RES0 in the Non-secure regime and not compared. */
+static inline uint64_t oracle_compare_mask(const struct pgd_geometry *geo)
+{
+	uint64_t mask = (REF_PROT_COMPARE_DEFAULT | PGD_DBM) & ~(1ULL << 5);
+	return geo->lpa2 ? mask & ~PGD_SH_MASK : mask;
+}
+
+/* An intended translation: [va, va+size) -> pa with prot, or unmapped. */
+struct oracle_piece {
+	uint64_t va, size, pa, prot;
+	bool mapped;
+	bool either; /* allocation failed here: unmapped, or mapped as asked */
+};
+#define ORACLE_MAX_PIECES (4 * CASE_MAX_OPS + 4)
+
+/* Check that the tables translate [first, last] exactly as pieces say (sorted,
+ * non-overlapping; gaps are unmapped). compare_mask selects prot bits. */
+bool oracle_check_intent(struct oracle *oracle, const struct ref_regime *regime,
+			 const struct oracle_piece *pieces, size_t count, uint64_t first,
+			 uint64_t last, uint64_t compare_mask, const char *harness,
+			 const char *geometry, struct oracle_verdict *verdict);
+/* Lint must be clean except for bits the case itself asked for. */
+bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, uint64_t user_bits,
+		       const char *harness, const char *geometry, struct oracle_verdict *verdict);
+
+void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
+			  struct oracle_verdict *verdict);
+void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
+			struct oracle_verdict *verdict);
+void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
+			struct oracle_verdict *verdict);
+void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
+			 struct oracle_verdict *verdict);
+
+#endif

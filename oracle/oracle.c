@@ -1,0 +1,341 @@
+/* The shared judge: verdict bookkeeping, the intent and lint checks every
+ * harness uses, and the libFuzzer-style entry point. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef PGDFUZZ_HAVE_EMULATE
+#include "emu.h"
+#endif
+
+struct oracle *oracle_new(void)
+{
+	struct oracle *oracle = calloc(1, sizeof(*oracle));
+	if (!oracle)
+		return NULL;
+	oracle->mem = physmem_new();
+	oracle->before = physmem_new();
+	if (!oracle->mem || !oracle->before) {
+		oracle_free(oracle);
+		return NULL;
+	}
+	return oracle;
+}
+
+void oracle_free(struct oracle *oracle)
+{
+	if (!oracle)
+		return;
+#ifdef PGDFUZZ_HAVE_EMULATE
+	emu_free(oracle->emu);
+#endif
+	physmem_free(oracle->mem);
+	physmem_free(oracle->before);
+	free(oracle);
+}
+
+static void append(struct oracle_verdict *verdict, const char *fmt, va_list ap)
+{
+	size_t used = strlen(verdict->detail);
+	if (used + 1 < sizeof(verdict->detail))
+		vsnprintf(verdict->detail + used, sizeof(verdict->detail) - used, fmt, ap);
+}
+
+void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	append(verdict, fmt, ap);
+	va_end(ap);
+}
+
+void oracle_finding(struct oracle_verdict *verdict, const char *harness, const char *kind,
+		    const char *geometry, int level, const char *fmt, ...)
+{
+	if (verdict->finding)
+		return;
+	verdict->finding = true;
+	if (level >= -1 && level <= 3)
+		snprintf(verdict->signature, sizeof(verdict->signature), "%s:%s:%s:L%d", harness,
+			 kind, geometry, level);
+	else
+		snprintf(verdict->signature, sizeof(verdict->signature), "%s:%s:%s:L-", harness,
+			 kind, geometry);
+	va_list ap;
+	va_start(ap, fmt);
+	append(verdict, fmt, ap);
+	va_end(ap);
+	oracle_detail(verdict, "\n");
+}
+
+void oracle_detail_chain(struct oracle_verdict *verdict, const struct ref_result *walk)
+{
+	oracle_detail(verdict, "  descriptor chain for VA 0x%016llx (%s half):\n",
+		      (unsigned long long)walk->va, walk->upper ? "TTBR1" : "TTBR0");
+	for (unsigned i = 0; i < walk->nsteps; i++)
+		oracle_detail(verdict, "    L%-2d desc at PA 0x%013llx = 0x%016llx\n",
+			      walk->steps[i].level, (unsigned long long)walk->steps[i].pa,
+			      (unsigned long long)walk->steps[i].desc);
+	if (walk->fault != REF_FAULT_NONE)
+		oracle_detail(verdict, "    => %s fault at level %d\n", ref_fault_name(walk->fault),
+			      walk->level);
+	else
+		oracle_detail(verdict, "    => PA 0x%013llx, level %d leaf, prot 0x%016llx\n",
+			      (unsigned long long)walk->pa, walk->level,
+			      (unsigned long long)ref_attrs_prot(&walk->attrs));
+}
+
+static bool mem_read64(void *ctx, uint64_t pa, uint64_t *value)
+{
+	return physmem_read64(ctx, pa, value);
+}
+
+static bool mem_is_ram(void *ctx, uint64_t pa, uint64_t size)
+{
+	return physmem_is_ram(ctx, pa, size);
+}
+
+struct ref_mem oracle_ref_mem(const struct physmem *mem)
+{
+	return (struct ref_mem){(void *)mem, mem_read64, mem_is_ram};
+}
+
+struct ref_features oracle_features(const struct pgd_geometry *geo)
+{
+	return (struct ref_features){
+	    .pa_bits = geo->pa_bits,
+	    .lpa = geo->lpa,
+	    .lpa2 = geo->lpa2,
+	    .lva = geo->lpa,
+	};
+}
+
+struct ref_regs oracle_tree_regs(const struct pgd_tree *tree)
+{
+	uint64_t ttbr = pgd_ttbr(&tree->geo, tree->root_pa);
+	return (struct ref_regs){
+	    .tcr = tree->upper ? pgd_tcr(NULL, &tree->geo) : pgd_tcr(&tree->geo, NULL),
+	    .ttbr0 = tree->upper ? 0 : ttbr,
+	    .ttbr1 = tree->upper ? ttbr : 0,
+	    .sctlr = PGD_SCTLR_MMU_ON,
+	    .mair = PGD_MAIR_DEFAULT,
+	};
+}
+
+/* ---- intent check ------------------------------------------------------ */
+
+struct intent_walk {
+	struct oracle *oracle;
+	const struct ref_regime *regime;
+	const struct oracle_piece *pieces;
+	size_t count, next;
+	uint64_t mask;
+	const char *harness, *geometry;
+	struct oracle_verdict *verdict;
+};
+
+static int diverge(struct intent_walk *w, const char *kind, uint64_t va,
+		   const struct oracle_piece *piece, const struct ref_interval *got)
+{
+	struct ref_result walk;
+	ref_walk_regime(w->regime, va, REF_TRANSLATE, &walk);
+	int level = got->level;
+	oracle_finding(w->verdict, w->harness, kind, w->geometry, level,
+		       "first divergence at VA 0x%016llx:", (unsigned long long)va);
+	if (piece && piece->mapped)
+		oracle_detail(w->verdict,
+			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx)\n",
+			      (unsigned long long)(piece->pa + (va - piece->va)),
+			      (unsigned long long)(piece->prot & w->mask),
+			      (unsigned long long)w->mask);
+	else
+		oracle_detail(w->verdict, "  expected: not mapped\n");
+	if (got->has_leaf)
+		oracle_detail(w->verdict, "  actual:   PA 0x%013llx prot 0x%016llx (%s)\n",
+			      (unsigned long long)(got->pa + (va - got->va)),
+			      (unsigned long long)(ref_attrs_prot(&got->attrs) & w->mask),
+			      got->fault ? ref_fault_name(got->fault) : "mapped");
+	else
+		oracle_detail(w->verdict, "  actual:   %s fault at level %d\n",
+			      ref_fault_name(got->fault), got->level);
+	oracle_detail_chain(w->verdict, &walk);
+	return 1;
+}
+
+/* Does the interval (from va on, for len bytes) match the piece? */
+static int match_piece(struct intent_walk *w, const struct ref_interval *got, uint64_t va,
+		       const struct oracle_piece *piece)
+{
+	bool maps = got->has_leaf &&
+		    (got->fault == REF_FAULT_NONE ||
+		     (got->fault == REF_FAULT_ACCESS_FLAG && piece && !(piece->prot & PGD_AF)));
+	if (!piece || !piece->mapped) {
+		if (got->has_leaf &&
+		    (got->fault == REF_FAULT_NONE || got->fault == REF_FAULT_ACCESS_FLAG))
+			return diverge(w, "extra-mapping", va, NULL, got);
+		if (got->fault != REF_FAULT_TRANSLATION)
+			return diverge(w, "bad-fault", va, NULL, got);
+		return 0;
+	}
+	if (!maps) {
+		if (piece->either && got->fault == REF_FAULT_TRANSLATION)
+			return 0;
+		return diverge(w, "unmapped", va, piece, got);
+	}
+	if (got->pa + (va - got->va) != piece->pa + (va - piece->va))
+		return diverge(w, "wrong-pa", va, piece, got);
+	if ((ref_attrs_prot(&got->attrs) ^ piece->prot) & w->mask)
+		return diverge(w, "wrong-attrs", va, piece, got);
+	return 0;
+}
+
+static int intent_interval(void *ctx, const struct ref_interval *got)
+{
+	struct intent_walk *w = ctx;
+	uint64_t va = got->va, last = got->va + (got->size - 1);
+	for (;;) {
+		/* Skip pieces that end before va. */
+		while (w->next < w->count &&
+		       w->pieces[w->next].va + (w->pieces[w->next].size - 1) < va)
+			w->next++;
+		const struct oracle_piece *piece = NULL;
+		uint64_t seg_last = last;
+		if (w->next < w->count) {
+			const struct oracle_piece *p = &w->pieces[w->next];
+			if (p->va <= va) {
+				piece = p;
+				uint64_t p_last = p->va + (p->size - 1);
+				seg_last = p_last < last ? p_last : last;
+			} else if (p->va - 1 < last) {
+				seg_last = p->va - 1; /* a gap up to the next piece */
+			}
+		}
+		int ret = match_piece(w, got, va, piece);
+		if (ret)
+			return ret;
+		if (seg_last == last)
+			return 0;
+		va = seg_last + 1;
+	}
+}
+
+bool oracle_check_intent(struct oracle *oracle, const struct ref_regime *regime,
+			 const struct oracle_piece *pieces, size_t count, uint64_t first,
+			 uint64_t last, uint64_t compare_mask, const char *harness,
+			 const char *geometry, struct oracle_verdict *verdict)
+{
+	struct intent_walk w = {oracle,	      regime,  pieces,	 count,	 0,
+				compare_mask, harness, geometry, verdict};
+	return ref_range_walk(regime, first, last, intent_interval, &w) == 0;
+}
+
+/* ---- lint -------------------------------------------------------------- */
+
+struct lint_ctx {
+	uint64_t user_bits;
+	const char *harness, *geometry;
+	struct oracle_verdict *verdict;
+};
+
+static int lint_finding(void *opaque, const struct ref_finding *f)
+{
+	struct lint_ctx *ctx = opaque;
+	/* RES0 bits the case asked for in a raw prot are the case's doing. */
+	if (f->kind == REF_LINT_RES0 && !(f->detail & ~ctx->user_bits))
+		return 0;
+	if (f->kind == REF_LINT_CONT_AF)
+		return 0; /* a warning only */
+	char kind[48];
+	snprintf(kind, sizeof(kind), "lint-%s", ref_lint_kind_name(f->kind));
+	oracle_finding(ctx->verdict, ctx->harness, kind, ctx->geometry, f->level,
+		       "lint: %s at VA 0x%016llx, level %d, descriptor at PA 0x%llx = 0x%016llx "
+		       "(detail 0x%llx)",
+		       ref_lint_kind_name(f->kind), (unsigned long long)f->va, f->level,
+		       (unsigned long long)f->desc_pa, (unsigned long long)f->desc,
+		       (unsigned long long)f->detail);
+	return 1;
+}
+
+bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, uint64_t user_bits,
+		       const char *harness, const char *geometry, struct oracle_verdict *verdict)
+{
+	(void)oracle;
+	struct lint_ctx ctx = {user_bits, harness, geometry, verdict};
+	return ref_lint(regime, lint_finding, &ctx) == 0;
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_verdict *verdict)
+{
+	memset(verdict, 0, sizeof(*verdict));
+	oracle->have_tables = false;
+	switch (c->harness) {
+	case CASE_HARNESS_BUILDER:
+		oracle_judge_builder(oracle, c, verdict);
+		break;
+	case CASE_HARNESS_IDMAP:
+		oracle_judge_idmap(oracle, c, verdict);
+		break;
+	case CASE_HARNESS_RELOC:
+		oracle_judge_reloc(oracle, c, verdict);
+		break;
+	case CASE_HARNESS_WALKER:
+		oracle_judge_walker(oracle, c, verdict);
+		break;
+	default:
+		break;
+	}
+}
+
+void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw)
+{
+	if (!oracle->have_tables) {
+		fprintf(out, "(no tables were built)\n");
+		return;
+	}
+	struct ref_regime regime;
+	struct ref_mem mem = oracle_ref_mem(oracle->mem);
+	char why[128];
+	if (ref_regime_init(&regime, &oracle->regs, &oracle->features, &mem, why, sizeof(why))) {
+		fprintf(out, "(cannot decode registers: %s)\n", why);
+		return;
+	}
+	if (raw)
+		ref_ptdump_raw(&regime, out);
+	else
+		ref_ptdump(&regime, out);
+}
+
+static struct oracle *shared_oracle;
+
+int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
+{
+	static struct pgd_case c;
+	static struct oracle_verdict verdict;
+	if (!shared_oracle && !(shared_oracle = oracle_new()))
+		abort(); /* out of host memory before any input: nothing to judge */
+	case_decode(data, size, &c);
+	c.harness = harness;
+	oracle_run(shared_oracle, &c, &verdict);
+	const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
+	if (no_abort && no_abort[0] == '1') {
+		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
+		return 0;
+	}
+	if (!verdict.finding)
+		return 0;
+	fprintf(stderr, "pgdfuzz: FINDING %s\n", verdict.signature);
+	fprintf(stderr, "--- case ---\n");
+	case_print_text(stderr, &c);
+	fprintf(stderr, "--- divergence ---\n%s", verdict.detail);
+	fflush(stderr);
+	abort();
+}
+
+void oracle_set_guest_coverage(uint8_t *counters, size_t len)
+{
+	emu_set_coverage(counters, len);
+}

@@ -1,0 +1,51 @@
+/* oracle: runs one case through core (and the emulator) and judges the
+ * result with reference/. The fuzz harnesses and the pgdfuzz command share
+ * it, so a finding means the same thing everywhere.
+ *
+ * A finding has a stable signature "<harness>:<kind>:<geometry>:L<level>",
+ * e.g. "idmap:unmapped:4k-39+1:L3", and a human-readable report: the decoded
+ * case in text form, then the first divergence with its descriptor chain.
+ */
+#ifndef PGDFUZZ_ORACLE_H
+#define PGDFUZZ_ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "case.h"
+
+struct oracle;
+
+struct oracle_verdict {
+	bool finding;
+	char signature[128];
+	char detail[8192]; /* the first divergence, descriptor chain included */
+	/* Statistics for progress displays. */
+	unsigned ops_done, ops_rejected;
+};
+
+struct oracle *oracle_new(void);
+void oracle_free(struct oracle *oracle);
+
+/* Judge one case. Deterministic: the verdict depends on the case only. */
+void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_verdict *verdict);
+
+/* Print the tables the last oracle_run() left (ptdump form, or raw). */
+void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw);
+
+/* Libfuzzer-style entry for the harnesses: decode data as a case for
+ * harness, judge it, and on a finding print
+ *   pgdfuzz: FINDING <signature>
+ * followed by the case and the divergence, then abort() so engines record
+ * the input. With PGDFUZZ_NO_ABORT=1 in the environment it prints one line
+ * "pgdfuzz: VERDICT <signature|clean>" per input instead (determinism and
+ * triage tooling). */
+int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
+
+/* Guest-code coverage counters (libFuzzer extra counters) for the
+ * emulator-backed harnesses. */
+void oracle_set_guest_coverage(uint8_t *counters, size_t len);
+
+#endif

@@ -1,0 +1,74 @@
+/* reference's private helpers: descriptor decoding shared by the per-VA walk,
+ * the range walk, lint, the BBM check and ptdump. */
+#ifndef PGDFUZZ_REF_INTERNAL_H
+#define PGDFUZZ_REF_INTERNAL_H
+
+#include "ref.h"
+
+#define BIT(n)		(1ULL << (n))
+#define GENMASK(hi, lo) ((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
+
+/* Descriptor fields used here (Arm ARM D8.3; Linux pgtable-hwdef.h). */
+#define DESC_VALID	   BIT(0)
+#define DESC_TABLE	   BIT(1)
+#define DESC_AF		   BIT(10)
+#define DESC_NG		   BIT(11)
+#define DESC_DBM	   BIT(51)
+#define DESC_CONT	   BIT(52)
+#define DESC_PXN	   BIT(53)
+#define DESC_UXN	   BIT(54)
+#define DESC_PXNTABLE	   BIT(59)
+#define DESC_UXNTABLE	   BIT(60)
+#define DESC_APTABLE_SHIFT 61
+
+enum desc_kind { DESC_INVALID, DESC_IS_TABLE, DESC_IS_LEAF };
+
+/* OR-accumulated hierarchical controls on the way down. */
+struct table_acc {
+	uint8_t ap;
+	bool pxn, uxn;
+};
+
+static inline unsigned half_stride(const struct ref_half *half)
+{
+	return half->granule_shift - 3;
+}
+
+static inline unsigned half_level_shift(const struct ref_half *half, int level)
+{
+	return ref_level_shift(half->granule_shift, level);
+}
+
+static inline unsigned half_entries(const struct ref_half *half, int level)
+{
+	return level == half->start_level ? half->root_entries : 1u << half_stride(half);
+}
+
+bool ref_read_desc(const struct ref_regime *regime, const struct ref_mem *mem, uint64_t pa,
+		   uint64_t *desc);
+enum desc_kind ref_desc_kind(const struct ref_regime *regime, const struct ref_half *half,
+			     uint64_t desc, int level);
+uint64_t ref_table_addr(const struct ref_half *half, uint64_t desc);
+uint64_t ref_leaf_oa(const struct ref_half *half, uint64_t desc, unsigned shift);
+void ref_table_accumulate(const struct ref_half *half, struct table_acc *acc, uint64_t desc);
+void ref_leaf_attrs(const struct ref_regime *regime, const struct ref_half *half, uint64_t desc,
+		    int level, const struct table_acc *acc, struct ref_attrs *attrs);
+/* RES0 bits set in a descriptor of this kind at this level. */
+uint64_t ref_res0_bits(const struct ref_regime *regime, const struct ref_half *half, uint64_t desc,
+		       int level, enum desc_kind kind);
+/* First VA of the half's range. */
+static inline uint64_t half_base(const struct ref_half *half, bool upper)
+{
+	return upper ? ~0ULL << half->ia_bits : 0;
+}
+
+/* Open-addressing set of table PAs (lint, ptdump). */
+struct pa_set {
+	uint64_t *slots; /* pa + 1; 0 = empty */
+	size_t cap, count;
+};
+int pa_set_add(struct pa_set *set, uint64_t pa); /* 1 added, 0 present, -1 no memory */
+bool pa_set_has(const struct pa_set *set, uint64_t pa);
+void pa_set_free(struct pa_set *set);
+
+#endif
