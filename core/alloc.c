@@ -45,7 +45,10 @@ static bool overlaps_reserved(const struct pgd_page_alloc *alloc, uint64_t base,
 static void start_bank(struct pgd_page_alloc *alloc)
 {
 	struct physmem_bank bank = physmem_bank_at(alloc->mem, alloc->bank);
-	alloc->next_top = (bank.base + bank.size) & ~(alloc->granule - 1);
+	uint64_t top = bank.base + bank.size;
+	if (top > alloc->limit)
+		top = alloc->limit > bank.base ? alloc->limit : bank.base;
+	alloc->next_top = top & ~(alloc->granule - 1);
 }
 
 static int page_alloc(void *ctx, int level, uint64_t *pa)
@@ -81,6 +84,7 @@ void pgd_page_alloc_init(struct pgd_page_alloc *alloc, const struct physmem *mem
 {
 	alloc->mem = mem;
 	alloc->granule = granule;
+	alloc->limit = 1ULL << 52;
 	alloc->nreserved = 0;
 	alloc->count = 0;
 	size_t banks = physmem_bank_count(mem);
@@ -99,6 +103,15 @@ int pgd_page_alloc_reserve(struct pgd_page_alloc *alloc, uint64_t base, uint64_t
 	alloc->reserved[alloc->nreserved].size = size;
 	alloc->nreserved++;
 	return 0;
+}
+
+void pgd_page_alloc_limit(struct pgd_page_alloc *alloc, uint64_t limit)
+{
+	alloc->limit = limit;
+	if (physmem_bank_count(alloc->mem)) {
+		alloc->bank = physmem_bank_count(alloc->mem) - 1;
+		start_bank(alloc);
+	}
 }
 
 struct pgd_mm_ops pgd_page_alloc_ops(struct pgd_page_alloc *alloc)

@@ -142,6 +142,7 @@ struct pgd_mm_ops pgd_bump_ops(struct pgd_bump_alloc *bump);
 struct pgd_page_alloc {
 	const struct physmem *mem;
 	uint64_t granule;
+	uint64_t limit;	   /* allocate only below this PA (default 2^52) */
 	size_t bank;	   /* bank currently allocated from */
 	uint64_t next_top; /* next page is [next_top - granule, next_top) */
 	struct {
@@ -152,6 +153,8 @@ struct pgd_page_alloc {
 };
 void pgd_page_alloc_init(struct pgd_page_alloc *pa, const struct physmem *mem, uint64_t granule);
 int pgd_page_alloc_reserve(struct pgd_page_alloc *pa, uint64_t base, uint64_t size);
+/* Allocate only below limit, e.g. 2^pa_bits: tables must be reachable. */
+void pgd_page_alloc_limit(struct pgd_page_alloc *pa, uint64_t limit);
 struct pgd_mm_ops pgd_page_alloc_ops(struct pgd_page_alloc *pa);
 
 /* Fails allocation number fail_at (0-based) and every one after it. */

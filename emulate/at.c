@@ -153,6 +153,9 @@ static const struct emu_deviation_info deviations[EMU_DEV_COUNT] = {
      "output-address bits below a block's (or a 16K/64K page's) size are RES0; 2.0.1 keeps "
      "them and ORs in the VA offset, the architecture takes OA[47:size] only (reference/ "
      "lints such descriptors)"},
+    {EMU_DEV_RESERVED_GRANULE, "reserved-granule",
+     "a reserved TGn encoding selects an IMPLEMENTATION DEFINED granule: 2.0.1 walks with 4K, "
+     "the reference (as KVM) with 64K; found by fuzz_walker"},
 };
 
 const struct emu_deviation_info *emu_deviation_get(enum emu_deviation id)
@@ -187,8 +190,12 @@ void emu_walk_facts(const struct physmem *mem, const struct pgd_regs *regs, enum
 	uint64_t tcr = regs->tcr;
 	bool upper = (va >> 55) & 1;
 	struct half h = {0};
+	/* With TBIn the top byte is ignored: bit 55 extends over it. */
+	if ((tcr >> (upper ? 38 : 37)) & 1)
+		va = upper ? va | 0xff00000000000000ULL : va & 0x00ffffffffffffffULL;
 	if (upper) {
 		unsigned tg1 = (tcr >> 30) & 3;
+		facts->reserved_granule = tg1 == 0;
 		h.tnsz = (tcr >> 16) & 0x3f;
 		h.page_shift = tg1 == 1 ? 14 : tg1 == 3 ? 16 : 12;
 		h.disabled = (tcr >> 23) & 1;
@@ -196,6 +203,7 @@ void emu_walk_facts(const struct physmem *mem, const struct pgd_regs *regs, enum
 		h.ttbr = regs->ttbr1;
 	} else {
 		unsigned tg0 = (tcr >> 14) & 3;
+		facts->reserved_granule = tg0 == 3;
 		h.tnsz = tcr & 0x3f;
 		h.page_shift = tg0 == 1 ? 16 : tg0 == 2 ? 14 : 12;
 		h.disabled = (tcr >> 7) & 1;
@@ -221,7 +229,12 @@ void emu_walk_facts(const struct physmem *mem, const struct pgd_regs *regs, enum
 	unsigned levels = (h.ia_bits - h.page_shift + stride - 1) / stride;
 	int level = 4 - (int)levels;
 	uint64_t oa_mask = ((1ULL << 48) - 1) & ~((1ULL << h.page_shift) - 1);
-	uint64_t table = h.ttbr & ((1ULL << 48) - 1) & ~1ULL;
+	/* TTBR bits below the root table's size are treated as zero (a
+	 * misaligned base is CONSTRAINED UNPREDICTABLE; QEMU and the reference
+	 * both align it). */
+	unsigned root_shift = h.page_shift + stride * (unsigned)(3 - level);
+	uint64_t root_bytes = 8ULL << (h.ia_bits - root_shift);
+	uint64_t table = h.ttbr & ((1ULL << 48) - 1) & ~(root_bytes - 1) & ~1ULL;
 	if (table >> h.pa_bits)
 		facts->oa_out_of_range = true;
 	for (;; level++) {
@@ -234,6 +247,8 @@ void emu_walk_facts(const struct physmem *mem, const struct pgd_regs *regs, enum
 			facts->descriptor_outside_ram = true;
 			return;
 		}
+		if ((regs->sctlr >> 25) & 1) /* SCTLR.EE: big-endian descriptors */
+			desc = __builtin_bswap64(desc);
 		if (!(desc & 1))
 			return;
 		bool leaf = level == 3 || !(desc & 2);
@@ -282,7 +297,9 @@ enum emu_deviation emu_classify(const struct emu_at_result *emu, const struct em
 
 	/* Most specific cause first: geometry-wide deviations explain
 	 * everything below them. */
-	if (facts->wants_lpa)
+	if (facts->reserved_granule)
+		dev = EMU_DEV_RESERVED_GRANULE;
+	else if (facts->wants_lpa)
 		dev = EMU_DEV_NO_LPA;
 	else if (facts->tnsz_out_of_range)
 		dev = EMU_DEV_TNSZ_CLAMPED;

@@ -9,9 +9,6 @@
 #include "physmem.h"
 #include "ref.h"
 
-/* The emulated CPU: Unicorn 2.0.1's default model, a Cortex-A72. */
-#define EMU_CPU_PA_BITS 44
-
 static bool mem_read64(void *ctx, uint64_t pa, uint64_t *value)
 {
 	return physmem_read64(ctx, pa, value);

@@ -30,7 +30,16 @@ struct emu;
 
 struct emu_error {
 	char message[192];
+	/* Set when a strategy's own precondition does not hold for the layout
+	 * (RAM wider than the linear map, no RAM left for its tables): the
+	 * strategy cannot run this case, which is not a fault of the code. */
+	bool unsupported;
 };
+
+/* The emulated CPU: Unicorn 2.0.1's default model, a Cortex-A72, whose
+ * PARange is 44 bits. With the MMU off it cannot reach PAs at or above
+ * 2^44, so relocation layouts must live below that. */
+#define EMU_CPU_PA_BITS 44
 
 /* ---- Engine ------------------------------------------------------------ */
 
@@ -113,6 +122,7 @@ enum emu_deviation {
 	EMU_DEV_UNMAPPED_DESCRIPTOR,
 	EMU_DEV_CONTIGUOUS_IGNORED,
 	EMU_DEV_LEAF_OA_RES0,
+	EMU_DEV_RESERVED_GRANULE,
 	EMU_DEV_COUNT
 };
 
@@ -144,6 +154,7 @@ struct emu_walk_facts {
 	bool hpd_with_table_attrs;
 	bool descriptor_outside_ram; /* a table address with no RAM behind it */
 	bool contiguous;	     /* a contiguous leaf on the path */
+	bool reserved_granule;	     /* TGn holds a reserved encoding */
 	bool leaf_oa_res0;	     /* leaf OA bits below its size (RES0) set */
 	bool device_or_nc;	     /* leaf memory type reported SH=10 architecturally */
 };

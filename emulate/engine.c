@@ -32,6 +32,7 @@ void emu_error_set(struct emu_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	err->unsupported = false;
 }
 
 static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)

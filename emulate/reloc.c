@@ -111,6 +111,8 @@ static int alloc_page(struct pgd_mm_ops *ops, struct physmem *mem, uint64_t gran
 {
 	if (ops->alloc(ops->ctx, 3, pa) || !physmem_zero(mem, *pa, granule)) {
 		emu_error_set(err, "out of RAM for the relocation's own pages");
+		if (err)
+			err->unsupported = true;
 		return -1;
 	}
 	return 0;
@@ -176,6 +178,8 @@ out:
 static void pgd_to_emu_error(const struct pgd_error *perr, const char *what, struct emu_error *err)
 {
 	emu_error_set(err, "%s: %s (%s)", what, perr->message, pgd_status_name(perr->status));
+	if (err)
+		err->unsupported = perr->status == PGD_ENOMEM;
 }
 
 #define MAX_LIST_PAGES 64
@@ -230,6 +234,8 @@ static int build_linear(struct emu_reloc_plan *plan, struct physmem *mem, struct
 	if (last.base + last.size - memstart > (1ULL << (geo.va_bits - 1))) {
 		emu_error_set(err, "RAM spans more than the linear map's 2^%u bytes",
 			      geo.va_bits - 1);
+		if (err)
+			err->unsupported = true;
 		return -1;
 	}
 	plan->phys_offset = memstart - page_offset;
@@ -313,6 +319,11 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 		return -1;
 	}
 	pgd_page_alloc_init(alloc, mem, granule);
+	/* Tables and list pages must be reachable by the walker and, with the
+	 * MMU off, by the emulated CPU. */
+	unsigned pa_bits = in->config.pa_bits ? in->config.pa_bits : 48;
+	pgd_page_alloc_limit(alloc,
+			     1ULL << (pa_bits < EMU_CPU_PA_BITS ? pa_bits : EMU_CPU_PA_BITS));
 	int reserve_failed = 0;
 	for (size_t i = 0; i < in->nsegments; i++) {
 		reserve_failed |=

@@ -221,6 +221,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	struct pgd_page_alloc pages;
 	struct pgd_failing_alloc failing;
 	pgd_page_alloc_init(&pages, oracle->mem, pgd_granule(&geo));
+	pgd_page_alloc_limit(&pages, 1ULL << geo.pa_bits);
 	struct pgd_mm_ops mm = pgd_page_alloc_ops(&pages);
 	if (c->fail_alloc_at)
 		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);

@@ -19,11 +19,18 @@ static struct emu *engine(struct oracle *oracle, struct oracle_verdict *verdict)
 	return oracle->emu;
 }
 
-static void reset_banks(struct oracle *oracle, const struct pgd_case *c)
+/* RAM as the emulated CPU sees it: banks are clipped to limit. */
+static void reset_banks(struct oracle *oracle, const struct pgd_case *c, uint64_t limit)
 {
 	physmem_reset(oracle->mem);
-	for (unsigned i = 0; i < c->n_banks; i++)
-		physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL);
+	for (unsigned i = 0; i < c->n_banks; i++) {
+		uint64_t base = c->banks[i].base, size = c->banks[i].size;
+		if (base >= limit)
+			continue;
+		if (size > limit - base)
+			size = limit - base;
+		physmem_add_bank(oracle->mem, base, size, NULL);
+	}
 }
 
 static const enum emu_strategy strategy_of[] = {
@@ -37,8 +44,13 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 {
 	struct pgd_geometry geo;
 	struct pgd_error perr;
-	if (!c->kexec.present || !c->kexec.n_segments ||
-	    pgd_geometry_init(&geo, &c->geometry, &perr))
+	/* Unicorn 2.0.1 has no LPA, LPA2 or LVA (see the deviation table in
+	 * emulate/at.c): relocation runs use the 48-bit forms of the geometry. */
+	struct pgd_config config = c->geometry;
+	config.lpa2 = false;
+	config.pa_bits = config.pa_bits > 48 ? 48 : config.pa_bits;
+	config.va_bits = config.va_bits > 48 ? 48 : config.va_bits;
+	if (!c->kexec.present || !c->kexec.n_segments || pgd_geometry_init(&geo, &config, &perr))
 		return;
 	struct emu *emu = engine(oracle, verdict);
 	if (!emu)
@@ -57,7 +69,7 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 	for (int s = first; s <= last && !verdict->finding; s++) {
 		struct emu_reloc_input in = {
 		    .strategy = strategy_of[s],
-		    .config = c->geometry,
+		    .config = config,
 		    .segments = segments,
 		    .nsegments = c->kexec.n_segments,
 		    .entry = c->kexec.entry,
@@ -67,11 +79,11 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		struct emu_reloc_report rep;
 		struct emu_error err;
 		const char *name = emu_strategy_name(in.strategy);
-		reset_banks(oracle, c);
+		reset_banks(oracle, c, 1ULL << EMU_CPU_PA_BITS);
 		if (emu_reloc_prepare(&plan, oracle->mem, &in, &err)) {
 			/* A layout the plain MMU-off copy cannot run is not a case;
 			 * one it can run but a strategy cannot build is a finding. */
-			if (s != CASE_RELOC_MMU_OFF && baseline_ok) {
+			if (s != CASE_RELOC_MMU_OFF && baseline_ok && !err.unsupported) {
 				char kind[48];
 				snprintf(kind, sizeof(kind), "%s-prepare", name);
 				oracle_finding(verdict, "reloc", kind, geometry, PGD_NO_LEVEL,
@@ -166,7 +178,7 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 	static const enum ref_access access[] = {REF_EL1_READ, REF_EL1_WRITE, REF_EL0_READ};
 	if (!c->walker.n_probes)
 		return;
-	reset_banks(oracle, c);
+	reset_banks(oracle, c, PHYSMEM_PA_LIMIT);
 	for (unsigned i = 0; i < c->walker.n_writes; i++)
 		physmem_write64(oracle->mem, c->walker.writes[i].pa, c->walker.writes[i].value);
 	const struct pgd_regs *pregs = &c->walker.regs;

@@ -38,10 +38,14 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 		const struct case_op *op = &c->ops[i];
 		if (op->kind != CASE_OP_IDMAP)
 			continue;
+		/* One prot for the whole map: the first range's. Flags are the
+		 * ones every range allows, so no range costs more descriptors
+		 * than the case's work budget assumed for it. */
 		if (nranges == 0) {
 			prot = op->prot & PGD_PROT_MASK;
 			flags = op->flags;
 		}
+		flags &= op->flags;
 		ranges[nranges++] = (struct pgd_range){op->pa, op->size};
 		if (!op->size)
 			continue;
@@ -59,6 +63,7 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 
 	struct pgd_page_alloc pages;
 	pgd_page_alloc_init(&pages, oracle->mem, page);
+	pgd_page_alloc_limit(&pages, 1ULL << base.pa_bits);
 	struct pgd_tree tree;
 	struct pgd_regs regs;
 	int ret = pgd_create_idmap(&tree, &regs, &c->geometry, oracle->mem,

@@ -80,7 +80,7 @@ static void test_matrix(struct emu *emu, struct physmem *mem)
 				struct emu_reloc_input in;
 				struct emu_reloc_plan plan;
 				struct emu_reloc_report rep;
-				struct emu_error err = {{0}};
+				struct emu_error err = {0};
 				CHECK(setup(mem, l, pages, (enum emu_strategy)s, &in, segs) == 0);
 				int prepared = emu_reloc_prepare(&plan, mem, &in, &err);
 				CHECK(prepared == 0);
@@ -251,7 +251,7 @@ static void test_bad_input(struct physmem *mem)
 	struct emu_segment segs[2];
 	struct emu_reloc_input in;
 	struct emu_reloc_plan plan;
-	struct emu_error err = {{0}};
+	struct emu_error err = {0};
 	CHECK(setup(mem, &layouts[0], 8, EMU_RELOC_IDMAP, &in, segs) == 0);
 	segs[0].src += 8; /* unaligned */
 	CHECK(emu_reloc_prepare(&plan, mem, &in, &err) == -1);
