@@ -79,7 +79,11 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		struct emu_reloc_report rep;
 		struct emu_error err;
 		const char *name = emu_strategy_name(in.strategy);
-		reset_banks(oracle, c, 1ULL << EMU_CPU_PA_BITS);
+		/* RAM the machine can address: the case's PA size, and the
+		 * emulated CPU's. */
+		reset_banks(
+		    oracle, c,
+		    1ULL << (geo.pa_bits < EMU_CPU_PA_BITS ? geo.pa_bits : EMU_CPU_PA_BITS));
 		if (emu_reloc_prepare(&plan, oracle->mem, &in, &err)) {
 			/* A layout the plain MMU-off copy cannot run is not a case;
 			 * one it can run but a strategy cannot build is a finding. */
