@@ -425,7 +425,7 @@ static int parse_op(struct parser *p, struct pgd_case *c, enum case_op_kind kind
 static int parse_alloc(struct parser *p, struct pgd_case *c, char **tok, unsigned count)
 {
 	struct arg args[] = {{"fail_at", false, false, NULL}};
-	unsigned fail_at;
+	unsigned fail_at = 0;
 
 	if (once(p, &p->alloc_line, "alloc") || take_args(p, "alloc", tok, count, args, 1) ||
 	    require(p, "alloc", args, 1) || small_arg(p, &args[0], UINT32_MAX, &fail_at))
@@ -441,7 +441,7 @@ static int parse_kexec(struct parser *p, struct pgd_case *c, char **tok, unsigne
 	struct arg args[] = {{"strategy", false, false, NULL},
 			     {"entry", false, false, NULL},
 			     {"dtb", false, false, NULL}};
-	unsigned strategy;
+	unsigned strategy = 0;
 
 	if (once(p, &p->kexec_line, "kexec") || take_args(p, "kexec", tok, count, args, 3) ||
 	    require(p, "kexec", args, 1) ||

@@ -84,7 +84,9 @@ static void read_libfuzzer_stats(struct worker *w)
 		w->stats->features = (unsigned)v;
 	if (number_after(last, "corp: ", &v))
 		w->stats->corpus = (unsigned)v;
-	if (number_after(last, "exec/s: ", &v))
+	/* "exec/s: N" in the main loop, "exec/s N" in fork mode. */
+	const char *rate = strstr(last, "exec/s");
+	if (rate && sscanf(rate + 6, "%*[: ]%lf", &v) == 1)
 		w->stats->exec_per_sec = v;
 }
 
@@ -195,7 +197,7 @@ static int usage(void)
 static void start_libfuzzer(struct worker *w, const char *fuzzers, const char *seeds, long seconds,
 			    int forks)
 {
-	char binary[PATH_MAX + 64], fork_arg[32], time_arg[32], prefix[PATH_MAX + 32];
+	char binary[PATH_MAX + 64], fork_arg[32], time_arg[48], prefix[PATH_MAX + 32];
 	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
 		 case_harness_name(w->stats->harness));
 	snprintf(fork_arg, sizeof(fork_arg), "-fork=%d", forks);

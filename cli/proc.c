@@ -122,7 +122,7 @@ int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t 
 
 static bool has_fuzzers(const char *dir)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX + 256];
 	snprintf(path, sizeof(path), "%s/fuzz_builder", dir);
 	return access(path, X_OK) == 0;
 }

@@ -103,6 +103,15 @@ static int validate(const struct emu_reloc_input *in, const struct physmem *mem,
 		emu_error_set(err, "entry 0x%llx is not in RAM", (unsigned long long)in->entry);
 		return -1;
 	}
+	if (in->entry == 0) {
+		/* uc_emu_start() in 2.0.1 does not stop at an `until` of 0, so
+		 * the run would carry on into the new image (found by
+		 * fuzz_reloc). */
+		emu_error_set(err, "an entry at PA 0 cannot be observed in Unicorn 2.0.1");
+		if (err)
+			err->unsupported = true;
+		return -1;
+	}
 	return 0;
 }
 

@@ -251,7 +251,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE)
 			continue; /* idmap ranges belong to fuzz_idmap */
 		bool map = op->kind == CASE_OP_MAP;
-		uint64_t va, last, pa;
+		uint64_t va = 0, last = 0, pa = 0;
 		bool valid = op->size == 0 || op_range(&tree, op, map, &va, &last, &pa);
 		bool overlap = valid && op->size && overlaps_intent(&intent, va, last);
 		if (overlap && !physmem_copy(oracle->before, oracle->mem))

@@ -19,9 +19,20 @@ struct slot {
 	uint32_t chunk; /* index into chunks[] */
 };
 
+/* Walkers read descriptors table by table, so the last chunk and bank hit
+ * almost always answer the next lookup. Kept behind a pointer so const
+ * readers may update it. */
+struct lookup_cache {
+	uint64_t chunk_pa;
+	struct chunk *chunk; /* NULL: empty */
+	uint32_t generation;
+	size_t bank;
+};
+
 struct physmem {
 	struct physmem_bank banks[PHYSMEM_MAX_BANKS];
 	size_t nbanks;
+	struct lookup_cache *cache;
 
 	struct chunk *chunks; /* chunks[0..used) belong to this generation */
 	size_t used, allocated;
@@ -38,6 +49,11 @@ struct physmem *physmem_new(void)
 	struct physmem *mem = calloc(1, sizeof(*mem));
 	if (!mem)
 		return NULL;
+	mem->cache = calloc(1, sizeof(*mem->cache));
+	if (!mem->cache) {
+		free(mem);
+		return NULL;
+	}
 	mem->generation = 1;
 	return mem;
 }
@@ -50,6 +66,7 @@ void physmem_free(struct physmem *mem)
 		free(mem->chunks[i].host);
 	free(mem->chunks);
 	free(mem->slots);
+	free(mem->cache);
 	free(mem);
 }
 
@@ -107,12 +124,21 @@ struct physmem_bank physmem_bank_at(const struct physmem *mem, size_t index)
 	return index < mem->nbanks ? mem->banks[index] : (struct physmem_bank){0, 0};
 }
 
+static bool in_bank(const struct physmem_bank *b, uint64_t pa, uint64_t size)
+{
+	return pa >= b->base && pa - b->base < b->size && size <= b->size - (pa - b->base);
+}
+
 bool physmem_is_ram(const struct physmem *mem, uint64_t pa, uint64_t size)
 {
+	struct lookup_cache *cache = mem->cache;
+	if (cache->bank < mem->nbanks && in_bank(&mem->banks[cache->bank], pa, size))
+		return true;
 	for (size_t i = 0; i < mem->nbanks; i++) {
-		const struct physmem_bank *b = &mem->banks[i];
-		if (pa >= b->base && pa - b->base < b->size && size <= b->size - (pa - b->base))
+		if (in_bank(&mem->banks[i], pa, size)) {
+			cache->bank = i;
 			return true;
+		}
 	}
 	return false;
 }
@@ -125,14 +151,20 @@ static size_t slot_hash(uint64_t chunk_pa, size_t nslots)
 
 static struct chunk *lookup(const struct physmem *mem, uint64_t chunk_pa)
 {
+	struct lookup_cache *cache = mem->cache;
+	if (cache->chunk && cache->generation == mem->generation && cache->chunk_pa == chunk_pa)
+		return cache->chunk;
 	if (!mem->nslots)
 		return NULL;
 	for (size_t i = slot_hash(chunk_pa, mem->nslots);; i = (i + 1) & (mem->nslots - 1)) {
 		const struct slot *s = &mem->slots[i];
 		if (s->generation != mem->generation)
 			return NULL;
-		if (mem->chunks[s->chunk].pa == chunk_pa)
-			return &mem->chunks[s->chunk];
+		if (mem->chunks[s->chunk].pa == chunk_pa) {
+			*cache = (struct lookup_cache){chunk_pa, &mem->chunks[s->chunk],
+						       mem->generation, cache->bank};
+			return cache->chunk;
+		}
 	}
 }
 
@@ -174,6 +206,7 @@ static struct chunk *get_chunk(struct physmem *mem, uint64_t chunk_pa)
 			return NULL;
 		memset(chunks + mem->allocated, 0, (n - mem->allocated) * sizeof(*chunks));
 		mem->chunks = chunks;
+		mem->cache->chunk = NULL; /* it pointed into the old array */
 		mem->allocated = n;
 	}
 	c = &mem->chunks[mem->used];
