@@ -63,6 +63,8 @@ int main(int argc, char **argv)
 	struct oracle *oracle = oracle_new();
 	for (int h = 0; h < CASE_HARNESS_COUNT; h++) {
 		char dir[4096];
+		if (argc > 2 && strcmp(argv[2], case_harness_name((enum case_harness)h)))
+			continue; /* only the harness named */
 		snprintf(dir, sizeof(dir), "%s/%s", corpus,
 			 case_harness_name((enum case_harness)h));
 		size_t seeds = load_dir(dir, inputs + RANDOM_INPUTS, 512);

@@ -270,8 +270,13 @@ int ref_lint(const struct ref_regime *regime, ref_finding_fn fn, void *ctx)
 	lint.ctx = ctx;
 	if (!regime->mmu_on)
 		return 0;
+	/* One table's entries per level, allocated once and kept: fuzz
+	 * harnesses lint millions of times (so ref_lint is not reentrant). */
+	static uint64_t *buffers[REF_MAX_STEPS];
 	for (int i = 0; i < REF_MAX_STEPS; i++) {
-		lint.buf[i] = malloc(MAX_TABLE_ENTRIES * sizeof(uint64_t));
+		if (!buffers[i])
+			buffers[i] = malloc(MAX_TABLE_ENTRIES * sizeof(uint64_t));
+		lint.buf[i] = buffers[i];
 		if (!lint.buf[i])
 			lint.nomem = true;
 	}
@@ -281,8 +286,6 @@ int ref_lint(const struct ref_regime *regime, ref_finding_fn fn, void *ctx)
 			lint_half(&lint, 1);
 	}
 	ret = lint.nomem ? -1 : lint.stop;
-	for (int i = 0; i < REF_MAX_STEPS; i++)
-		free(lint.buf[i]);
 	pa_set_free(&lint.visited);
 	return ret;
 }

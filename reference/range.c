@@ -96,6 +96,18 @@ static void walk_table(struct range_walk *walk, const struct ref_half *half, boo
 		}
 		switch (ref_desc_kind(regime, half, desc, level)) {
 		case DESC_INVALID:
+			/* Sparse tables are mostly invalid entries: take the
+			 * whole run in one interval. */
+			while (index < last_index) {
+				uint64_t next;
+				if (!ref_read_desc(regime, &regime->mem, table + (index + 1) * 8,
+						   &next) ||
+				    ref_desc_kind(regime, half, next, level) != DESC_INVALID)
+					break;
+				index++;
+				entry_va = table_va + (index << shift);
+				hi = entry_va + entry_mask < last ? entry_va + entry_mask : last;
+			}
 			emit_fault(walk, lo, hi, REF_FAULT_TRANSLATION, level, upper);
 			continue;
 		case DESC_IS_TABLE: {
