@@ -11,6 +11,7 @@
 struct triage {
 	struct cli_groups groups;
 	const char *fuzzers;
+	const char *out;
 	bool forced;
 	enum case_harness harness;
 	unsigned files;
@@ -34,6 +35,13 @@ static bool harness_of(const struct triage *t, const char *path, enum case_harne
 			*harness = h;
 			return true;
 		}
+	}
+	/* A text case names its harness. */
+	static struct pgd_case c;
+	bool was_text = false;
+	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+		*harness = c.harness;
+		return true;
 	}
 	for (int h = 0; h < CASE_HARNESS_COUNT; h++) {
 		char needle[32];
@@ -104,6 +112,21 @@ static void visit(struct triage *t, const char *path)
 			path);
 		return;
 	}
+	/* Harness binaries read the binary form: encode text cases first. */
+	static struct pgd_case c;
+	char err[256], encoded[PATH_MAX + 64];
+	bool was_text = false;
+	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+		char name[160];
+		cli_signature_file_name(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, name,
+					sizeof(name));
+		snprintf(encoded, sizeof(encoded), "%s/inputs/%u-%s.bin", t->out, t->files, name);
+		if (case_save_binary(encoded, &c, err, sizeof(err))) {
+			fprintf(stderr, "pgdfuzz triage: %s\n", err);
+			return;
+		}
+		path = encoded;
+	}
 	cli_group_file(&t->groups, t->fuzzers, harness, path, 0);
 }
 
@@ -149,10 +172,13 @@ int cmd_triage(int argc, char **argv)
 		return cli_error(
 		    "no fuzz_* binaries found; build the fuzz preset or pass --fuzzers");
 	t.fuzzers = fuzzers;
+	t.out = out;
+	char inputs_dir[PATH_MAX + 16];
+	snprintf(inputs_dir, sizeof(inputs_dir), "%s/inputs", out);
+	if (cli_mkdirs(inputs_dir))
+		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
-	if (cli_mkdirs(out))
-		return cli_error("%s: cannot create the findings directory", out);
 	cli_minimize_groups(&t.groups, fuzzers, engine, out, 20);
 
 	/* findings.md: one entry per group, written atomically. */
