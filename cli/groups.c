@@ -93,6 +93,13 @@ void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_ha
 		size_t n = strnlen(start, sizeof(g->detail) - 1);
 		memcpy(g->detail, start, n);
 		g->detail[n] = '\0';
+		/* One report is enough: drop a repeat and the engine's chatter. */
+		static const char *const cuts[] = {"\npgdfuzz: VERDICT", "\nExecuted ", "\n***"};
+		for (size_t k = 0; k < sizeof(cuts) / sizeof(cuts[0]); k++) {
+			char *cut = strstr(g->detail, cuts[k]);
+			if (cut)
+				cut[1] = '\0';
+		}
 	}
 	g->harness = harness;
 	g->count++;

@@ -321,17 +321,20 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 	c.harness = harness;
 	oracle_run(shared_oracle, &c, &verdict);
 	const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
-	if (no_abort && no_abort[0] == '1') {
+	bool report_only = no_abort && no_abort[0] == '1';
+	FILE *out = report_only ? stdout : stderr;
+	if (report_only)
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
-		return 0;
-	}
 	if (!verdict.finding)
 		return 0;
-	fprintf(stderr, "pgdfuzz: FINDING %s\n", verdict.signature);
-	fprintf(stderr, "--- case ---\n");
-	case_print_text(stderr, &c);
-	fprintf(stderr, "--- divergence ---\n%s", verdict.detail);
-	fflush(stderr);
+	if (!report_only)
+		fprintf(out, "pgdfuzz: FINDING %s\n", verdict.signature);
+	fprintf(out, "--- case ---\n");
+	case_print_text(out, &c);
+	fprintf(out, "--- divergence ---\n%s", verdict.detail);
+	fflush(out);
+	if (report_only)
+		return 0;
 	abort();
 }
 

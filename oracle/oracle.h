@@ -39,10 +39,18 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw);
  * harness, judge it, and on a finding print
  *   pgdfuzz: FINDING <signature>
  * followed by the case and the divergence, then abort() so engines record
- * the input. With PGDFUZZ_NO_ABORT=1 in the environment it prints one line
- * "pgdfuzz: VERDICT <signature|clean>" per input instead (determinism and
- * triage tooling). */
+ * the input. With PGDFUZZ_NO_ABORT=1 in the environment it prints
+ * "pgdfuzz: VERDICT <signature|clean>" to stdout instead, followed for a
+ * finding by the case and the divergence, and returns (triage tooling). */
 int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
+
+/* Real-kernel mode (only in builds with -DPGDFUZZ_KERNEL_SRC, see kernel/):
+ * judge a builder case with the user's kernel code as backend "map_range" or
+ * "mmu"; oracle_run_kernel never aborts, oracle_fuzz_kernel_one behaves as
+ * oracle_fuzz_one (signatures start with "kernel-<backend>:"). */
+void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct pgd_case *c,
+		       struct oracle_verdict *verdict);
+int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size);
 
 /* Guest-code coverage counters (libFuzzer extra counters) for the
  * emulator-backed harnesses. */

@@ -1,0 +1,717 @@
+/* The real-kernel judge (built only with -DPGDFUZZ_KERNEL_SRC): builder cases
+ * drive the user's map_range() and __create_pgd_mapping_locked(), and the
+ * same reference walker, lint and intent checks judge the kernel's tables.
+ * A differential against core's tables for the same requests classifies the
+ * result: identical, same translation with a different block choice, or a
+ * different translation.
+ *
+ * Each op is given to the kernel only inside the contract its callers keep
+ * (the same one core documents: equal page offsets, inside the VA half, no
+ * wrap, PA within pa_bits, size > 0); other ops are skipped for both. */
+#include "internal.h"
+#include "kernel.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* ---- Shared pieces ------------------------------------------------------ */
+
+struct kernel_intent {
+	struct {
+		uint64_t va, last, pa, prot;
+		bool unmap; /* map_range with no attribute bits clears entries */
+	} maps[CASE_MAX_OPS];
+	size_t count;
+};
+
+/* Page-widened [va, last] and pa of a valid op; false outside the contract. */
+static bool op_in_contract(const struct pgd_tree *tree, const struct case_op *op, uint64_t *va,
+			   uint64_t *last, uint64_t *pa)
+{
+	uint64_t page = pgd_granule(&tree->geo), lo, hi;
+	if (op->size == 0 || ((op->va ^ op->pa) & (page - 1)) || op->size - 1 > UINT64_MAX - op->va)
+		return false;
+	*va = op->va & ~(page - 1);
+	*last = (op->va + (op->size - 1)) | (page - 1);
+	*pa = op->pa & ~(page - 1);
+	pgd_tree_va_range(tree, &lo, &hi);
+	uint64_t span = *last - *va;
+	return *va >= lo && *last <= hi && !(*pa >> tree->geo.pa_bits) &&
+	       !(span >> tree->geo.pa_bits) && !((*pa + span) >> tree->geo.pa_bits);
+}
+
+/* Later maps win; pieces are sorted and disjoint. */
+static size_t flatten(const struct kernel_intent *intent, struct oracle_piece *pieces)
+{
+	uint64_t cuts[2 * CASE_MAX_OPS];
+	size_t ncuts = 0, count = 0;
+	for (size_t i = 0; i < intent->count; i++) {
+		cuts[ncuts++] = intent->maps[i].va;
+		if (intent->maps[i].last != UINT64_MAX)
+			cuts[ncuts++] = intent->maps[i].last + 1;
+	}
+	for (size_t i = 1; i < ncuts; i++)
+		for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
+			uint64_t t = cuts[j];
+			cuts[j] = cuts[j - 1];
+			cuts[j - 1] = t;
+		}
+	for (size_t i = 0; i < ncuts; i++) {
+		if (i > 0 && cuts[i] == cuts[i - 1])
+			continue;
+		uint64_t va = cuts[i], last = UINT64_MAX;
+		for (size_t j = i + 1; j < ncuts; j++)
+			if (cuts[j] > va) {
+				last = cuts[j] - 1;
+				break;
+			}
+		struct oracle_piece piece = {.va = va, .size = last - va + 1};
+		for (size_t r = 0; r < intent->count; r++)
+			if (va >= intent->maps[r].va && va <= intent->maps[r].last) {
+				piece.mapped = !intent->maps[r].unmap;
+				piece.pa = intent->maps[r].pa + (va - intent->maps[r].va);
+				piece.prot = intent->maps[r].prot;
+			}
+		if (piece.mapped)
+			pieces[count++] = piece;
+	}
+	return count;
+}
+
+/* Lint and intent over the tree's whole VA half. */
+static void judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
+			 const struct kernel_intent *intent, uint64_t user_bits,
+			 const char *harness, const char *geometry, struct oracle_verdict *verdict)
+{
+	struct ref_regs regs = oracle_tree_regs(tree);
+	struct ref_features features = oracle_features(&tree->geo);
+	struct ref_mem mem = oracle_ref_mem(oracle->mem);
+	struct ref_regime regime;
+	char why[128];
+	oracle->regs = regs;
+	oracle->features = features;
+	oracle->have_tables = true;
+	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
+		return;
+	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict))
+		return;
+	static struct oracle_piece pieces[2 * CASE_MAX_OPS + 1];
+	size_t count = flatten(intent, pieces);
+	uint64_t lo, hi;
+	pgd_tree_va_range(tree, &lo, &hi);
+	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),
+			    harness, geometry, verdict);
+}
+
+/* ---- Differential against core ------------------------------------------ */
+
+#define DIFF_MAX 4096
+struct diff_list {
+	struct ref_interval *items;
+	size_t count;
+	bool overflow;
+};
+
+/* Translation only: merge runs that continue linearly with equal attributes
+ * (the contiguous hint and the leaf level are block choices, not meaning). */
+static int diff_collect(void *ctx, const struct ref_interval *in)
+{
+	struct diff_list *list = ctx;
+	struct ref_interval item = *in;
+	item.attrs.contiguous = false;
+	item.level = item.has_leaf ? 0 : item.level;
+	item.block_shift = 0;
+	if (list->count) {
+		struct ref_interval *prev = &list->items[list->count - 1];
+		if (prev->va + prev->size == item.va && prev->fault == item.fault &&
+		    prev->has_leaf == item.has_leaf && prev->level == item.level &&
+		    (!item.has_leaf || (prev->pa + prev->size == item.pa &&
+					ref_attrs_equal(&prev->attrs, &item.attrs)))) {
+			prev->size += item.size;
+			return 0;
+		}
+	}
+	if (list->count == DIFF_MAX) {
+		list->overflow = true;
+		return 1;
+	}
+	list->items[list->count++] = item;
+	return 0;
+}
+
+static int raw_count(void *ctx, const struct ref_interval *in)
+{
+	(void)in;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+enum diff_class { DIFF_NOT_RUN, DIFF_IDENTICAL, DIFF_BLOCK_CHOICE, DIFF_TRANSLATION };
+
+static const char *diff_class_name(enum diff_class class)
+{
+	static const char *const names[] = {"not compared", "identical",
+					    "same translation, different block choice",
+					    "different translation"};
+	return names[class];
+}
+
+/* Compare two trees over the same VA half; *where is the first differing VA. */
+static enum diff_class classify(struct oracle *oracle, const struct pgd_tree *kernel_tree,
+				struct physmem *core_mem, const struct pgd_tree *core_tree,
+				uint64_t *where)
+{
+	static struct ref_interval a_items[DIFF_MAX], b_items[DIFF_MAX];
+	struct diff_list a = {a_items, 0, false}, b = {b_items, 0, false};
+	struct ref_features features = oracle_features(&kernel_tree->geo);
+	struct ref_regs regs_a = oracle_tree_regs(kernel_tree),
+			regs_b = oracle_tree_regs(core_tree);
+	struct ref_mem mem_a = oracle_ref_mem(oracle->mem), mem_b = oracle_ref_mem(core_mem);
+	struct ref_regime ra, rb;
+	char why[128];
+	uint64_t lo, hi;
+	pgd_tree_va_range(kernel_tree, &lo, &hi);
+	if (ref_regime_init(&ra, &regs_a, &features, &mem_a, why, sizeof(why)) ||
+	    ref_regime_init(&rb, &regs_b, &features, &mem_b, why, sizeof(why)))
+		return DIFF_NOT_RUN;
+	ref_range_walk(&ra, lo, hi, diff_collect, &a);
+	ref_range_walk(&rb, lo, hi, diff_collect, &b);
+	if (a.overflow || b.overflow)
+		return DIFF_NOT_RUN;
+	for (size_t i = 0; i < a.count || i < b.count; i++) {
+		if (i >= a.count || i >= b.count ||
+		    memcmp(&a.items[i].va, &b.items[i].va, sizeof(uint64_t) * 2) ||
+		    a.items[i].fault != b.items[i].fault ||
+		    a.items[i].has_leaf != b.items[i].has_leaf ||
+		    (a.items[i].has_leaf &&
+		     (a.items[i].pa != b.items[i].pa ||
+		      !ref_attrs_equal(&a.items[i].attrs, &b.items[i].attrs)))) {
+			*where = i < a.count ? a.items[i].va : b.items[i].va;
+			return DIFF_TRANSLATION;
+		}
+	}
+	size_t raw_a = 0, raw_b = 0;
+	ref_range_walk(&ra, lo, hi, raw_count, &raw_a);
+	ref_range_walk(&rb, lo, hi, raw_count, &raw_b);
+	/* Equal meaning; equal interval structure too means equal leaves. */
+	return raw_a == raw_b ? DIFF_IDENTICAL : DIFF_BLOCK_CHOICE;
+}
+
+/* Run the accepted ops through core; DIFF_NOT_RUN if core refuses one. */
+static enum diff_class differential(struct oracle *oracle, const struct pgd_case *c,
+				    const struct pgd_tree *kernel_tree, const bool *ran,
+				    unsigned flag_mask, uint64_t *where, char *note,
+				    size_t note_len)
+{
+	static struct physmem *core_mem;
+	struct pgd_error err;
+	if (!core_mem && !(core_mem = physmem_new()))
+		return DIFF_NOT_RUN;
+	physmem_reset(core_mem);
+	for (unsigned i = 0; i < c->n_banks; i++)
+		if (physmem_add_bank(core_mem, c->banks[i].base, c->banks[i].size, NULL))
+			return DIFF_NOT_RUN;
+	struct pgd_page_alloc pages;
+	pgd_page_alloc_init(&pages, core_mem, pgd_granule(&kernel_tree->geo));
+	pgd_page_alloc_limit(&pages, 1ULL << kernel_tree->geo.pa_bits);
+	struct pgd_tree tree;
+	if (pgd_tree_init(&tree, &kernel_tree->geo, core_mem, pgd_page_alloc_ops(&pages),
+			  kernel_tree->upper, &err)) {
+		snprintf(note, note_len, "core: %s", err.message);
+		return DIFF_NOT_RUN;
+	}
+	for (unsigned i = 0; i < c->n_ops; i++) {
+		const struct case_op *op = &c->ops[i];
+		if (!ran[i])
+			continue;
+		int ret = op->kind == CASE_OP_MAP
+			      ? pgd_map(&tree, op->va, op->pa, op->size, op->prot,
+					op->flags & flag_mask, &err)
+			      : pgd_update(&tree, op->va, op->size, op->prot, &err);
+		if (ret != PGD_OK) {
+			snprintf(note, note_len, "core refused op %u: %s", i, err.message);
+			return DIFF_NOT_RUN;
+		}
+	}
+	return classify(oracle, kernel_tree, core_mem, &tree, where);
+}
+
+static void report_differential(struct oracle *oracle, const struct pgd_case *c,
+				const struct pgd_tree *tree, const bool *ran, unsigned flag_mask,
+				const char *harness, const char *geometry,
+				struct oracle_verdict *verdict)
+{
+	uint64_t where = 0;
+	char note[256] = "";
+	enum diff_class class =
+	    differential(oracle, c, tree, ran, flag_mask, &where, note, sizeof(note));
+	if (class == DIFF_TRANSLATION && !verdict->finding)
+		/* The kernel met the intent, so core (or the judge) disagrees. */
+		oracle_finding(verdict, harness, "differs-from-core", geometry, PGD_NO_LEVEL,
+			       "kernel and core translate VA 0x%016llx differently although the "
+			       "kernel's tables match the intent",
+			       (unsigned long long)where);
+	oracle_detail(verdict, "differential against core: %s%s%s\n", diff_class_name(class),
+		      note[0] ? "; " : "", note);
+}
+
+static bool setup(struct oracle *oracle, const struct pgd_case *c, struct pgd_geometry *geo,
+		  char *geometry, size_t len)
+{
+	struct pgd_error err;
+	physmem_reset(oracle->mem);
+	for (unsigned i = 0; i < c->n_banks; i++)
+		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL))
+			return false;
+	if (pgd_geometry_init(geo, &c->geometry, &err))
+		return false;
+	pgd_geometry_class(geo, geometry, len);
+	return true;
+}
+
+/* The prot a kernel caller passes: the case's leaf bits, a valid page type,
+ * and no SH field under LPA2 (those descriptor bits are address bits). */
+static uint64_t kernel_prot(const struct pgd_geometry *geo, uint64_t prot)
+{
+	prot &= PGD_PROT_MASK;
+	if (geo->lpa2)
+		prot &= ~PGD_SH_MASK;
+	return prot | PGD_DESC_VALID | PGD_DESC_TABLE;
+}
+
+/* ---- map_range ------------------------------------------------------------ */
+
+#define MR_HARNESS  "kernel-map_range"
+#define MR_POOL_MAX (64ULL << 20)
+
+/* Upper bound of the tables map_range allocates for one op: at each level
+ * every touched entry may recurse, or only the two edge chunks when va and
+ * pa agree modulo that level's block size. */
+static uint64_t map_range_tables(const struct pgd_geometry *geo, uint64_t va, uint64_t last,
+				 uint64_t pa)
+{
+	uint64_t total = 0;
+	for (int level = geo->start_level; level < 3; level++) {
+		unsigned shift = pgd_level_shift(geo, level);
+		uint64_t chunks = (last >> shift) - (va >> shift) + 1;
+		bool congruent = !((va ^ pa) & ((1ULL << shift) - 1));
+		total += congruent && chunks > 2 ? 2 : chunks;
+	}
+	return total;
+}
+
+/* A PA range for the table pool, outside every case bank and within
+ * pa_bits; 0 if none fits. */
+static uint64_t pool_place(const struct pgd_case *c, const struct pgd_geometry *geo, uint64_t size)
+{
+	uint64_t limit = 1ULL << geo->pa_bits, granule = pgd_granule(geo);
+	uint64_t candidates[CASE_MAX_BANKS + 2];
+	size_t n = 0;
+	candidates[n++] = (limit - size) & ~(granule - 1);
+	candidates[n++] = granule;
+	for (unsigned i = 0; i < c->n_banks; i++)
+		candidates[n++] =
+		    (c->banks[i].base + c->banks[i].size + granule - 1) & ~(granule - 1);
+	for (size_t k = 0; k < n; k++) {
+		uint64_t base = candidates[k];
+		if (base + size > limit || base + size < base)
+			continue;
+		bool clear = true;
+		for (unsigned i = 0; i < c->n_banks && clear; i++)
+			clear = base + size <= c->banks[i].base ||
+				c->banks[i].base + c->banks[i].size <= base;
+		if (clear)
+			return base;
+	}
+	return 0;
+}
+
+struct block_check {
+	uint64_t va, last, pa;
+	int level;
+	uint64_t block_va, desc;
+	bool found;
+};
+
+/* Would map_range descend into an existing block (reading its output as a
+ * table)? It does for every block whose share of the op is not the whole
+ * block at a matching PA alignment. */
+static int block_interval(void *ctx, const struct ref_interval *in)
+{
+	struct block_check *check = ctx;
+	if (!in->has_leaf || in->level >= 3)
+		return 0;
+	uint64_t mask = (1ULL << in->block_shift) - 1;
+	uint64_t first = in->va > check->va ? in->va : check->va;
+	uint64_t in_last = in->va + (in->size - 1);
+	uint64_t last = in_last < check->last ? in_last : check->last;
+	bool congruent = !((check->va - check->pa) & mask);
+	uint64_t first_block = first & ~mask, last_block = last & ~mask, victim;
+	if (!congruent || check->va > first_block)
+		victim = first_block; /* misaligned, or the op starts inside it */
+	else if (check->last < (last | mask))
+		victim = last_block; /* the op ends inside it */
+	else
+		return 0;
+	check->found = true;
+	check->level = in->level;
+	check->block_va = victim;
+	return 1;
+}
+
+static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
+			    struct oracle_verdict *verdict)
+{
+	static uint8_t *pool;
+	struct pgd_geometry geo;
+	char geometry[48];
+	if (!setup(oracle, c, &geo, geometry, sizeof(geometry)))
+		return;
+	const struct kernel_map_range *obj = kernel_find_map_range(&geo);
+	if (!obj) {
+		oracle_detail(verdict, "no map_range object for geometry %s: not compared\n",
+			      geometry);
+		return;
+	}
+	if (!pool) {
+		/* Untouched pages cost nothing; the guard page turns an
+		 * overrun of the bound below into a crash, not corruption. */
+		void *map = mmap(NULL, MR_POOL_MAX + 65536, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (map == MAP_FAILED)
+			abort(); /* no host memory: nothing can be judged */
+		mprotect((uint8_t *)map + MR_POOL_MAX, 65536, PROT_NONE);
+		pool = map;
+	}
+	uint64_t granule = pgd_granule(&geo);
+	struct pgd_tree tree = {.geo = geo, .mem = oracle->mem, .upper = c->upper};
+	uint64_t ia_mask = geo.ia_bits >= 64 ? UINT64_MAX : (1ULL << geo.ia_bits) - 1;
+
+	/* Which ops run, and the pool they need. */
+	bool ran[CASE_MAX_OPS] = {false};
+	uint64_t tables = 1;
+	for (unsigned i = 0; i < c->n_ops; i++) {
+		const struct case_op *op = &c->ops[i];
+		uint64_t va, last, pa;
+		/* map_range has no no-block mode and no update. */
+		if (op->kind != CASE_OP_MAP || (op->flags & PGD_NO_BLOCK) ||
+		    !op_in_contract(&tree, op, &va, &last, &pa))
+			continue;
+		ran[i] = true;
+		tables += map_range_tables(&geo, va, last, pa);
+	}
+	if (tables > MR_POOL_MAX / granule) {
+		oracle_detail(verdict, "needs up to %llu tables: not compared\n",
+			      (unsigned long long)tables);
+		return;
+	}
+	uint64_t pool_size = tables * granule;
+	uint64_t pool_pa = pool_place(c, &geo, pool_size);
+	if (!pool_pa || physmem_add_bank(oracle->mem, pool_pa, pool_size, NULL)) {
+		oracle_detail(verdict, "no room for the table pool: not compared\n");
+		return;
+	}
+	tree.root_pa = pool_pa;
+	uint64_t va_offset = (uint64_t)(uintptr_t)pool - pool_pa;
+	uint64_t next_table = pool_pa + granule;
+	static struct kernel_intent intent;
+	intent.count = 0;
+	uint64_t user_bits = 0;
+
+	for (unsigned i = 0; i < c->n_ops && !verdict->finding; i++) {
+		const struct case_op *op = &c->ops[i];
+		uint64_t va, last, pa;
+		if (!ran[i] || !op_in_contract(&tree, op, &va, &last, &pa))
+			continue;
+		/* Bring physmem up to date for the block check. */
+		physmem_write(oracle->mem, pool_pa, pool, next_table - pool_pa);
+		struct ref_regs regs = oracle_tree_regs(&tree);
+		struct ref_features features = oracle_features(&geo);
+		struct ref_mem mem = oracle_ref_mem(oracle->mem);
+		struct ref_regime regime;
+		char why[128];
+		struct block_check check = {va, last, pa, 0, 0, 0, false};
+		if (!ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
+			ref_range_walk(&regime, va, last, block_interval, &check);
+		if (check.found) {
+			struct ref_result walk;
+			ref_walk_regime(&regime, check.block_va, REF_TRANSLATE, &walk);
+			oracle_finding(
+			    verdict, MR_HARNESS, "block-as-table", geometry, check.level,
+			    "arch/arm64/kernel/pi/map_range.c: map_range() would descend "
+			    "into the level-%d block at VA 0x%016llx as if it were a table "
+			    "(op %u: map va=0x%llx pa=0x%llx size=0x%llx), reading and "
+			    "writing the block's output PA as page-table memory. Not run.",
+			    check.level, (unsigned long long)check.block_va, i,
+			    (unsigned long long)op->va, (unsigned long long)op->pa,
+			    (unsigned long long)op->size);
+			oracle_detail_chain(verdict, &walk);
+			return;
+		}
+		uint64_t prot = kernel_prot(&geo, op->prot);
+		uint64_t start = va & ia_mask;
+		obj->map_range(&next_table, start, start + (last - va) + 1, pa, prot,
+			       geo.start_level, (uint64_t *)pool, !(op->flags & PGD_NO_CONT),
+			       va_offset);
+		verdict->ops_done++;
+		intent.maps[intent.count].va = va;
+		intent.maps[intent.count].last = last;
+		intent.maps[intent.count].pa = pa;
+		intent.maps[intent.count].prot = prot & PGD_PROT_MASK;
+		intent.maps[intent.count].unmap = !(prot & ~(PGD_DESC_VALID | PGD_DESC_TABLE));
+		intent.count++;
+		user_bits |= prot & PGD_PROT_MASK;
+	}
+	physmem_write(oracle->mem, pool_pa, pool, next_table - pool_pa);
+	memset(pool, 0, next_table - pool_pa); /* map_range expects zeroed pages */
+	if (verdict->finding)
+		return;
+	judge_tables(oracle, &tree, &intent, user_bits, MR_HARNESS, geometry, verdict);
+	bool unmaps = false;
+	for (size_t r = 0; r < intent.count; r++)
+		unmaps |= intent.maps[r].unmap;
+	if (verdict->finding)
+		oracle_detail(verdict,
+			      "(tables built by arch/arm64/kernel/pi/map_range.c: "
+			      "map_range(), Linux %s)\n",
+			      kernel_version);
+	/* map_range has no PXNTable option: core is asked for the same. Core has
+	 * no unmap, so cases with map_range unmaps are not compared. */
+	if (unmaps) {
+		oracle_detail(verdict, "differential against core: not compared (unmap op)\n");
+		return;
+	}
+	report_differential(oracle, c, &tree, ran, ~(unsigned)PGD_NO_EXEC, MR_HARNESS, geometry,
+			    verdict);
+}
+
+/* ---- mmu.c: __create_pgd_mapping_locked ---------------------------------- */
+
+#define MMU_HARNESS "kernel-mmu"
+
+struct mmu_ctx {
+	struct physmem *mem;
+	struct pgd_page_alloc *pages;
+	struct pgd_mm_ops mm;
+};
+
+static uint64_t mmu_alloc(void *opaque, int shift)
+{
+	struct mmu_ctx *ctx = opaque;
+	uint64_t pa;
+	(void)shift;
+	if (ctx->mm.alloc(ctx->mm.ctx, 0, &pa))
+		return 0;
+	/* 6.1 wants zeroed pages; 6.12 zeroes them itself. */
+	physmem_zero(ctx->mem, pa, ctx->pages->granule);
+	return pa;
+}
+
+static void *mmu_phys_to_host(void *opaque, uint64_t pa)
+{
+	struct mmu_ctx *ctx = opaque;
+	uint8_t *chunk = physmem_chunk(ctx->mem, pa);
+	return chunk ? chunk + (pa & (PHYSMEM_CHUNK - 1)) : NULL;
+}
+
+void kernel_bug(const char *function, const char *condition, int line)
+{
+	kernel_trap.bug = true;
+	kernel_trap.function = function;
+	kernel_trap.condition = condition;
+	kernel_trap.line = line;
+	if (kernel_trap.armed)
+		longjmp(kernel_trap.env, 1);
+	abort(); /* a BUG_ON outside a judged call: the harness itself is wrong */
+}
+
+void kernel_warn(const char *function, const char *condition, int line)
+{
+	if (!kernel_trap.warnings++) {
+		kernel_trap.function = function;
+		kernel_trap.condition = condition;
+		kernel_trap.line = line;
+	}
+}
+
+struct mmu_bbm {
+	const char *geometry;
+	struct oracle_verdict *verdict;
+	unsigned op;
+};
+
+static int mmu_bbm_finding(void *opaque, const struct ref_bbm_finding *f)
+{
+	struct mmu_bbm *ctx = opaque;
+	char kind[48];
+	snprintf(kind, sizeof(kind), "bbm-%s", f->rule);
+	oracle_finding(ctx->verdict, MMU_HARNESS, kind, ctx->geometry, f->level,
+		       "arch/arm64/mm/mmu.c: __create_pgd_mapping_locked() changed a live entry "
+		       "without break-before-make (%s) at VA 0x%016llx in op %u:\n  before: "
+		       "0x%016llx\n  after:  0x%016llx",
+		       f->rule, (unsigned long long)f->va, ctx->op,
+		       (unsigned long long)f->before_desc, (unsigned long long)f->after_desc);
+	return 1;
+}
+
+/* The PA an update op's range is mapped to, from the intent: the whole range
+ * must lie in one earlier map (update_mapping_prot's callers know it). */
+static bool update_pa(const struct kernel_intent *intent, uint64_t va, uint64_t last, uint64_t *pa)
+{
+	for (size_t r = intent->count; r-- > 0;)
+		if (va >= intent->maps[r].va && last <= intent->maps[r].last) {
+			*pa = intent->maps[r].pa + (va - intent->maps[r].va);
+			return true;
+		}
+	return false;
+}
+
+static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
+		      struct oracle_verdict *verdict)
+{
+	struct pgd_geometry geo;
+	char geometry[48];
+	if (!setup(oracle, c, &geo, geometry, sizeof(geometry)))
+		return;
+	const struct kernel_mmu *obj = kernel_find_mmu(&geo);
+	if (!obj) {
+		oracle_detail(verdict, "no mmu.c object for geometry %s: not compared\n", geometry);
+		return;
+	}
+	static struct pgd_page_alloc pages;
+	static struct mmu_ctx ctx;
+	pgd_page_alloc_init(&pages, oracle->mem, pgd_granule(&geo));
+	pgd_page_alloc_limit(&pages, 1ULL << geo.pa_bits);
+	ctx = (struct mmu_ctx){oracle->mem, &pages, pgd_page_alloc_ops(&pages)};
+	kernel_mmu_env = (struct kernel_mmu_env){mmu_alloc, mmu_phys_to_host, &ctx};
+	struct pgd_tree tree = {.geo = geo, .mem = oracle->mem, .upper = c->upper};
+	tree.root_pa = mmu_alloc(&ctx, 0);
+	if (!tree.root_pa)
+		return;
+	uint64_t *root = mmu_phys_to_host(&ctx, tree.root_pa);
+
+	static struct kernel_intent intent;
+	intent.count = 0;
+	static bool ran[CASE_MAX_OPS];
+	memset(ran, 0, sizeof(ran));
+	uint64_t user_bits = 0;
+	for (unsigned i = 0; i < c->n_ops; i++) {
+		const struct case_op *op = &c->ops[i];
+		uint64_t va, last, pa;
+		if ((op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE) ||
+		    !op_in_contract(&tree, op, &va, &last,
+				    &pa) /* size 0 is an unchecked precondition */)
+			continue;
+		bool map = op->kind == CASE_OP_MAP;
+		if (!map && !update_pa(&intent, va, last, &pa))
+			continue;
+		uint64_t prot = kernel_prot(&geo, op->prot);
+		/* update_mapping_prot(): no allocator, no contiguous hints. */
+		int flags = map ? (int)op->flags : KERNEL_NO_CONT_MAPPINGS;
+		bool overlap = false;
+		for (size_t r = 0; r < intent.count; r++)
+			overlap |= va <= intent.maps[r].last && intent.maps[r].va <= last;
+		if (overlap && !physmem_copy(oracle->before, oracle->mem))
+			overlap = false;
+		ran[i] = true;
+		kernel_trap.armed = true;
+		kernel_trap.bug = false;
+		kernel_trap.warnings = 0;
+		if (setjmp(kernel_trap.env) == 0)
+			obj->create_pgd_mapping(
+			    root, map ? op->pa : pa | (op->va & (pgd_granule(&geo) - 1)), op->va,
+			    op->size, prot, map, flags);
+		kernel_trap.armed = false;
+		verdict->ops_done++;
+		if (kernel_trap.bug || kernel_trap.warnings) {
+			char kind[96];
+			snprintf(kind, sizeof(kind), "%s:%s",
+				 kernel_trap.bug ? "BUG_ON" : "WARN_ON", kernel_trap.function);
+			oracle_finding(verdict, MMU_HARNESS, kind, geometry, PGD_NO_LEVEL,
+				       "arch/arm64/mm/mmu.c: %s(): %s(%s) fired (line %d of the "
+				       "extract, Linux %s) in op %u: %s va=0x%llx pa=0x%llx "
+				       "size=0x%llx prot=0x%llx flags=0x%x",
+				       kernel_trap.function, kernel_trap.bug ? "BUG_ON" : "WARN_ON",
+				       kernel_trap.condition, kernel_trap.line, kernel_version, i,
+				       case_op_name(op->kind), (unsigned long long)op->va,
+				       (unsigned long long)pa, (unsigned long long)op->size,
+				       (unsigned long long)prot, flags);
+			break;
+		}
+		if (overlap) {
+			struct ref_mem before = oracle_ref_mem(oracle->before);
+			struct ref_mem after = oracle_ref_mem(oracle->mem);
+			struct ref_features features = oracle_features(&geo);
+			struct ref_regs regs = oracle_tree_regs(&tree);
+			struct ref_regime regime;
+			char why[128];
+			struct mmu_bbm bbm = {geometry, verdict, i};
+			if (!ref_regime_init(&regime, &regs, &features, &after, why, sizeof(why)))
+				ref_bbm_check(&regime, &before, &after, mmu_bbm_finding, &bbm);
+			if (verdict->finding)
+				break;
+		}
+		intent.maps[intent.count].va = va;
+		intent.maps[intent.count].last = last;
+		intent.maps[intent.count].pa = pa;
+		intent.maps[intent.count].prot = prot & PGD_PROT_MASK;
+		intent.maps[intent.count].unmap = false;
+		intent.count++;
+		user_bits |= prot & PGD_PROT_MASK;
+	}
+	if (verdict->finding)
+		return;
+	judge_tables(oracle, &tree, &intent, user_bits, MMU_HARNESS, geometry, verdict);
+	if (verdict->finding)
+		oracle_detail(verdict,
+			      "(tables built by arch/arm64/mm/mmu.c: "
+			      "__create_pgd_mapping_locked(), Linux %s)\n",
+			      kernel_version);
+	report_differential(oracle, c, &tree, ran, ~0u, MMU_HARNESS, geometry, verdict);
+}
+
+/* ---- Entry points ----------------------------------------------------------- */
+
+void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct pgd_case *c,
+		       struct oracle_verdict *verdict)
+{
+	memset(verdict, 0, sizeof(*verdict));
+	oracle->have_tables = false;
+	if (!strcmp(backend, "map_range"))
+		judge_map_range(oracle, c, verdict);
+	else if (!strcmp(backend, "mmu"))
+		judge_mmu(oracle, c, verdict);
+	else
+		oracle_detail(verdict, "unknown kernel backend \"%s\" (map_range, mmu)\n", backend);
+}
+
+int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size)
+{
+	static struct oracle *oracle;
+	static struct pgd_case c;
+	static struct oracle_verdict verdict;
+	if (!oracle && !(oracle = oracle_new()))
+		abort(); /* out of host memory before any input */
+	case_decode(data, size, &c);
+	c.harness = CASE_HARNESS_BUILDER;
+	oracle_run_kernel(oracle, backend, &c, &verdict);
+	const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
+	if (no_abort && no_abort[0] == '1') {
+		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
+		return 0;
+	}
+	if (!verdict.finding)
+		return 0;
+	/* Listed (known) findings are reported but do not stop the run. */
+	const char *known = getenv("PGDFUZZ_KERNEL_KNOWN");
+	if (known && known[0] && kernel_known_finding(known, verdict.signature)) {
+		printf("pgdfuzz: KNOWN %s\n", verdict.signature);
+		return 0;
+	}
+	fprintf(stderr, "pgdfuzz: FINDING %s\n--- case ---\n", verdict.signature);
+	case_print_text(stderr, &c);
+	fprintf(stderr, "--- divergence ---\n%s", verdict.detail);
+	fflush(stderr);
+	abort();
+}
