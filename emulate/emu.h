@@ -41,6 +41,11 @@ struct emu_error {
  * 2^44, so relocation layouts must live below that. */
 #define EMU_CPU_PA_BITS 44
 
+/* Memory regions one run may map (64 KiB chunks, twice for a linear map's
+ * shadow): Unicorn 2.0.1 asserts at 4096 phys-map sections. Layouts that
+ * need more are reported as unsupported. */
+#define EMU_MAX_REGIONS 2048
+
 /* ---- Engine ------------------------------------------------------------ */
 
 #define EMU_DEFAULT_BUDGET  8000000u /* instructions per run */

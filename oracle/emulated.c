@@ -100,6 +100,11 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			continue;
 		}
 		int ret = emu_reloc_run(emu, oracle->mem, &plan, &rep, &err);
+		if (ret && err.unsupported) {
+			/* Not runnable in this emulator: nothing to compare. */
+			emu_reloc_release(&plan);
+			return;
+		}
 		if (ret) {
 			emu_reloc_release(&plan);
 			oracle_finding(verdict, "reloc", "harness", geometry, PGD_NO_LEVEL,
@@ -206,6 +211,8 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 		struct emu_error err;
 		if (emu_at_compare(emu, oracle->mem, pregs, ops[k], c->walker.probes,
 				   c->walker.n_probes, &stats, on_divergence, &ctx, &err)) {
+			if (err.unsupported)
+				return;
 			oracle_finding(verdict, "walker", "harness", "soup", PGD_NO_LEVEL,
 				       "AT probe failed: %s", err.message);
 			return;
