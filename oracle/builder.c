@@ -83,6 +83,11 @@ static size_t flatten(const struct intent *intent, struct oracle_piece *pieces)
 			if (va < rec->va || va > rec->last)
 				continue;
 			bool failed_here = intent->failed && r == intent->count - 1;
+			if (failed_here) {
+				piece.prev_mapped = piece.mapped;
+				piece.prev_pa = piece.pa;
+				piece.prev_prot = piece.prot;
+			}
 			if (rec->map) {
 				piece.mapped = true;
 				piece.pa = rec->pa + (va - rec->va);
@@ -92,7 +97,7 @@ static size_t flatten(const struct intent *intent, struct oracle_piece *pieces)
 				piece.prot = rec->prot;
 			}
 		}
-		if (piece.mapped || piece.either)
+		if (piece.mapped)
 			pieces[count++] = piece;
 	}
 	return count;

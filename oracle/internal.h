@@ -49,7 +49,11 @@ static inline uint64_t oracle_compare_mask(const struct pgd_geometry *geo)
 struct oracle_piece {
 	uint64_t va, size, pa, prot;
 	bool mapped;
-	bool either; /* allocation failed here: unmapped, or mapped as asked */
+	/* Allocation failed here: the tables may also still hold what was
+	 * there before (unmapped, or prev_pa/prev_prot if prev_mapped). */
+	bool either;
+	bool prev_mapped;
+	uint64_t prev_pa, prev_prot;
 };
 #define ORACLE_MAX_PIECES (4 * CASE_MAX_OPS + 4)
 
@@ -62,6 +66,42 @@ bool oracle_check_intent(struct oracle *oracle, const struct ref_regime *regime,
 /* Lint must be clean except for bits the case itself asked for. */
 bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, uint64_t user_bits,
 		       const char *harness, const char *geometry, struct oracle_verdict *verdict);
+
+/* Page-widened [va, last] of an op (and its page-aligned pa, checked only
+ * with_pa) as core documents its contract; false if the op breaks it. The
+ * caller decides about size 0. Used by every builder-case judge. */
+bool oracle_op_range(const struct pgd_tree *tree, const struct case_op *op, bool with_pa,
+		     uint64_t *va, uint64_t *last, uint64_t *pa);
+
+/* What the accepted requests of a builder case mean, in order. */
+enum oracle_record_kind {
+	ORACLE_RECORD_MAP,
+	ORACLE_RECORD_UPDATE, /* new prot, same PA */
+	ORACLE_RECORD_UNMAP,  /* map_range() with an empty prot clears */
+};
+struct oracle_record {
+	enum oracle_record_kind kind;
+	uint64_t va, last, pa, prot;
+};
+struct oracle_intent {
+	struct oracle_record records[CASE_MAX_OPS];
+	size_t count;
+	bool failed; /* an allocation failed during records[count - 1] */
+};
+bool oracle_intent_overlaps(const struct oracle_intent *intent, uint64_t va, uint64_t last);
+/* The intent as sorted, disjoint mapped pieces (at most ORACLE_MAX_PIECES):
+ * the last map covering a VA decides the PA, later updates the prot. */
+size_t oracle_flatten(const struct oracle_intent *intent, struct oracle_piece *pieces);
+/* Judge a finished tree: registers, lint (user_bits: prot bits the case
+ * asked for), then the intent over the tree's whole VA half. Records the
+ * tables for oracle_dump_tables(). */
+void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
+			 const struct oracle_intent *intent, uint64_t user_bits,
+			 const char *harness, const char *geometry, struct oracle_verdict *verdict);
+/* Break-before-make between oracle->before and the tree now; who names the
+ * code that made the change in the finding. */
+void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const char *harness,
+		      const char *geometry, const char *who, struct oracle_verdict *verdict);
 
 void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			  struct oracle_verdict *verdict);

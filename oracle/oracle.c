@@ -179,6 +179,16 @@ static int match_piece(struct intent_walk *w, const struct ref_interval *got, ui
 			return diverge(w, "bad-fault", va, NULL, got);
 		return 0;
 	}
+	if (piece->either) {
+		/* An allocation failed inside this piece: the old state or the
+		 * asked one are both fine, anything else is not. */
+		uint64_t got_pa = got->pa + (va - got->va), prot = ref_attrs_prot(&got->attrs);
+		if (!maps && !piece->prev_mapped && got->fault == REF_FAULT_TRANSLATION)
+			return 0;
+		if (maps && piece->prev_mapped && got_pa == piece->prev_pa + (va - piece->va) &&
+		    !((prot ^ piece->prev_prot) & w->mask))
+			return 0;
+	}
 	if (!maps) {
 		if (piece->either && got->fault == REF_FAULT_TRANSLATION)
 			return 0;
