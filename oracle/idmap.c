@@ -132,8 +132,11 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 			pieces[at] = pieces[at - 1];
 			at--;
 		}
-		pieces[at] =
-		    (struct oracle_piece){first, last - first + 1, first, prot, true, false};
+		pieces[at] = (struct oracle_piece){.va = first,
+						   .size = last - first + 1,
+						   .pa = first,
+						   .prot = prot,
+						   .mapped = true};
 		count++;
 	}
 	size_t merged = 0;
