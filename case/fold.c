@@ -62,11 +62,21 @@ static uint64_t walk_leaves(const struct pgd_config *geometry, const struct case
 	*stop = va;
 	if (op->size == 0)
 		return 0;
-	if (va + op->size < va || va + op->size > UINT64_MAX - page)
-		return 1; /* wraps: core rejects it before doing any work */
+	/* Ranges that wrap past 2^64, or cross from below 2^63 to above it (the
+	 * hole between the TTBR0 and TTBR1 halves), are refused by core before
+	 * any work. A range may end exactly at 2^64: count it 2^63 lower, which
+	 * keeps every block alignment, so the end stays representable. */
+	uint64_t last = va + (op->size - 1), bias = 0;
+	if (op->size - 1 > UINT64_MAX - va || (va < (1ULL << 63) && last >= (1ULL << 63)))
+		return 1;
+	if (va >= (1ULL << 63)) {
+		bias = 1ULL << 63;
+		va -= bias;
+		last -= bias;
+	}
 	addr = va & ~(page - 1);
 	phys = pa & ~(page - 1);
-	end = (va + op->size + page - 1) & ~(page - 1);
+	end = (last | (page - 1)) + 1;
 	while (addr < end && count < limit) {
 		uint64_t step = page, run_end = end, run;
 
@@ -99,7 +109,7 @@ static uint64_t walk_leaves(const struct pgd_config *geometry, const struct case
 		phys += run * step;
 		count += run;
 	}
-	*stop = addr;
+	*stop = addr + bias;
 	if (addr < end)
 		count++; /* at least one more: over any limit */
 	return count;

@@ -7,19 +7,7 @@
 
 #define HARNESS "builder"
 
-struct intent_record {
-	bool map; /* else update */
-	uint64_t va, last, pa, prot;
-};
-
-struct intent {
-	struct intent_record records[CASE_MAX_OPS];
-	size_t count;
-	bool failed; /* an allocation failed during records[count - 1] */
-};
-
-/* Page-widened [va, last] of an op, as core documents; false if invalid. */
-static bool op_range(const struct pgd_tree *tree, const struct case_op *op, bool with_pa,
+bool oracle_op_range(const struct pgd_tree *tree, const struct case_op *op, bool with_pa,
 		     uint64_t *va, uint64_t *last, uint64_t *pa)
 {
 	uint64_t page = pgd_granule(&tree->geo), lo, hi;
@@ -40,7 +28,7 @@ static bool op_range(const struct pgd_tree *tree, const struct case_op *op, bool
 	return true;
 }
 
-static bool overlaps_intent(const struct intent *intent, uint64_t va, uint64_t last)
+bool oracle_intent_overlaps(const struct oracle_intent *intent, uint64_t va, uint64_t last)
 {
 	for (size_t i = 0; i < intent->count; i++)
 		if (va <= intent->records[i].last && intent->records[i].va <= last)
@@ -48,9 +36,8 @@ static bool overlaps_intent(const struct intent *intent, uint64_t va, uint64_t l
 	return false;
 }
 
-/* Last map covering [va, last] entirely decides the PA; later updates the
- * prot. The elementary pieces between all record boundaries are uniform. */
-static size_t flatten(const struct intent *intent, struct oracle_piece *pieces)
+/* The elementary pieces between all record boundaries are uniform. */
+size_t oracle_flatten(const struct oracle_intent *intent, struct oracle_piece *pieces)
 {
 	size_t count = 0;
 	/* Cut points: every record start and every record end + 1. */
@@ -79,7 +66,7 @@ static size_t flatten(const struct intent *intent, struct oracle_piece *pieces)
 			}
 		struct oracle_piece piece = {.va = va, .size = last - va + 1};
 		for (size_t r = 0; r < intent->count; r++) {
-			const struct intent_record *rec = &intent->records[r];
+			const struct oracle_record *rec = &intent->records[r];
 			if (va < rec->va || va > rec->last)
 				continue;
 			bool failed_here = intent->failed && r == intent->count - 1;
@@ -88,14 +75,14 @@ static size_t flatten(const struct intent *intent, struct oracle_piece *pieces)
 				piece.prev_pa = piece.pa;
 				piece.prev_prot = piece.prot;
 			}
-			if (rec->map) {
-				piece.mapped = true;
-				piece.pa = rec->pa + (va - rec->va);
+			if (rec->kind == ORACLE_RECORD_UPDATE) {
 				piece.prot = rec->prot;
-				piece.either = failed_here;
-			} else {
-				piece.prot = rec->prot;
+				continue;
 			}
+			piece.mapped = rec->kind == ORACLE_RECORD_MAP;
+			piece.pa = rec->pa + (va - rec->va);
+			piece.prot = rec->prot;
+			piece.either = piece.mapped && failed_here;
 		}
 		if (piece.mapped)
 			pieces[count++] = piece;
@@ -175,9 +162,8 @@ static void check_copy(struct oracle *oracle, const struct pgd_tree *src,
 }
 
 struct bbm_ctx {
-	const char *geometry;
+	const char *harness, *geometry, *who;
 	struct oracle_verdict *verdict;
-	const struct case_op *op;
 };
 
 static int bbm_finding(void *opaque, const struct ref_bbm_finding *f)
@@ -185,18 +171,18 @@ static int bbm_finding(void *opaque, const struct ref_bbm_finding *f)
 	struct bbm_ctx *ctx = opaque;
 	char kind[48];
 	snprintf(kind, sizeof(kind), "bbm-%s", f->rule);
-	oracle_finding(ctx->verdict, HARNESS, kind, ctx->geometry, f->level,
+	oracle_finding(ctx->verdict, ctx->harness, kind, ctx->geometry, f->level,
 		       "%s accepted a change that needs break-before-make (%s) at VA 0x%016llx, "
 		       "level %d:\n  before: desc at PA 0x%llx = 0x%016llx\n  after:  desc at PA "
 		       "0x%llx = 0x%016llx",
-		       case_op_name(ctx->op->kind), f->rule, (unsigned long long)f->va, f->level,
+		       ctx->who, f->rule, (unsigned long long)f->va, f->level,
 		       (unsigned long long)f->before_pa, (unsigned long long)f->before_desc,
 		       (unsigned long long)f->after_pa, (unsigned long long)f->after_desc);
 	return 1;
 }
 
-static void check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const char *geometry,
-		      const struct case_op *op, struct oracle_verdict *verdict)
+void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const char *harness,
+		      const char *geometry, const char *who, struct oracle_verdict *verdict)
 {
 	struct ref_mem before = oracle_ref_mem(oracle->before), after = oracle_ref_mem(oracle->mem);
 	struct ref_features features = oracle_features(&tree->geo);
@@ -205,8 +191,36 @@ static void check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const 
 	char why[128];
 	if (ref_regime_init(&regime, &regs, &features, &after, why, sizeof(why)))
 		return;
-	struct bbm_ctx ctx = {geometry, verdict, op};
+	struct bbm_ctx ctx = {harness, geometry, who, verdict};
 	ref_bbm_check(&regime, &before, &after, bbm_finding, &ctx);
+}
+
+void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
+			 const struct oracle_intent *intent, uint64_t user_bits,
+			 const char *harness, const char *geometry, struct oracle_verdict *verdict)
+{
+	struct ref_regs regs = oracle_tree_regs(tree);
+	struct ref_features features = oracle_features(&tree->geo);
+	struct ref_mem mem = oracle_ref_mem(oracle->mem);
+	struct ref_regime regime;
+	char why[128];
+	oracle->regs = regs;
+	oracle->features = features;
+	oracle->have_tables = true;
+	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why))) {
+		oracle_finding(verdict, harness, "bad-registers", geometry, PGD_NO_LEVEL,
+			       "the reference walker rejects the registers of %s's tables: %s",
+			       harness, why);
+		return;
+	}
+	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict))
+		return;
+	static struct oracle_piece pieces[ORACLE_MAX_PIECES];
+	size_t count = oracle_flatten(intent, pieces);
+	uint64_t lo, hi;
+	pgd_tree_va_range(tree, &lo, &hi);
+	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),
+			    harness, geometry, verdict);
 }
 
 void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
@@ -234,7 +248,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err))
 		return;
 
-	static struct intent intent;
+	static struct oracle_intent intent;
 	memset(&intent, 0, sizeof(intent));
 	uint64_t user_bits = 0;
 	for (unsigned i = 0; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
@@ -257,8 +271,8 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			continue; /* idmap ranges belong to fuzz_idmap */
 		bool map = op->kind == CASE_OP_MAP;
 		uint64_t va = 0, last = 0, pa = 0;
-		bool valid = op->size == 0 || op_range(&tree, op, map, &va, &last, &pa);
-		bool overlap = valid && op->size && overlaps_intent(&intent, va, last);
+		bool valid = op->size == 0 || oracle_op_range(&tree, op, map, &va, &last, &pa);
+		bool overlap = valid && op->size && oracle_intent_overlaps(&intent, va, last);
 		if (overlap && !physmem_copy(oracle->before, oracle->mem))
 			overlap = false;
 		uint64_t writes = physmem_write_count(oracle->mem);
@@ -295,9 +309,11 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		if (op->size == 0)
 			continue;
 		if (ret == PGD_OK && overlap)
-			check_bbm(oracle, &tree, geometry, op, verdict);
+			oracle_check_bbm(oracle, &tree, HARNESS, geometry, case_op_name(op->kind),
+					 verdict);
 		if (map || ret == PGD_OK) {
-			intent.records[intent.count].map = map;
+			intent.records[intent.count].kind =
+			    map ? ORACLE_RECORD_MAP : ORACLE_RECORD_UPDATE;
 			intent.records[intent.count].va = va;
 			intent.records[intent.count].last = last;
 			intent.records[intent.count].pa = pa;
@@ -310,27 +326,5 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	if (verdict->finding)
 		return;
 
-	/* Judge the final tables. */
-	struct ref_regs regs = oracle_tree_regs(&tree);
-	struct ref_features features = oracle_features(&geo);
-	struct ref_mem mem = oracle_ref_mem(oracle->mem);
-	struct ref_regime regime;
-	char why[128];
-	oracle->regs = regs;
-	oracle->features = features;
-	oracle->have_tables = true;
-	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why))) {
-		oracle_finding(verdict, HARNESS, "bad-registers", geometry, PGD_NO_LEVEL,
-			       "the reference walker rejects core's registers: %s", why);
-		return;
-	}
-	if (!oracle_check_lint(oracle, &regime, user_bits, HARNESS, geometry, verdict))
-		return;
-	static struct oracle_piece pieces[ORACLE_MAX_PIECES];
-	size_t count = flatten(&intent, pieces);
-	uint64_t mask = oracle_compare_mask(&geo);
-	uint64_t lo, hi;
-	pgd_tree_va_range(&tree, &lo, &hi);
-	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, mask, HARNESS, geometry,
-			    verdict);
+	oracle_judge_tables(oracle, &tree, &intent, user_bits, HARNESS, geometry, verdict);
 }

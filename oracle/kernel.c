@@ -17,91 +17,18 @@
 
 /* ---- Shared pieces ------------------------------------------------------ */
 
-struct kernel_intent {
-	struct {
-		uint64_t va, last, pa, prot;
-		bool unmap; /* map_range with no attribute bits clears entries */
-	} maps[CASE_MAX_OPS];
-	size_t count;
-};
-
-/* Page-widened [va, last] and pa of a valid op; false outside the contract. */
+/* Page-widened [va, last] and pa of an op inside the callers' contract. */
 static bool op_in_contract(const struct pgd_tree *tree, const struct case_op *op, uint64_t *va,
 			   uint64_t *last, uint64_t *pa)
 {
-	uint64_t page = pgd_granule(&tree->geo), lo, hi;
-	if (op->size == 0 || ((op->va ^ op->pa) & (page - 1)) || op->size - 1 > UINT64_MAX - op->va)
-		return false;
-	*va = op->va & ~(page - 1);
-	*last = (op->va + (op->size - 1)) | (page - 1);
-	*pa = op->pa & ~(page - 1);
-	pgd_tree_va_range(tree, &lo, &hi);
-	uint64_t span = *last - *va;
-	return *va >= lo && *last <= hi && !(*pa >> tree->geo.pa_bits) &&
-	       !(span >> tree->geo.pa_bits) && !((*pa + span) >> tree->geo.pa_bits);
+	return op->size && oracle_op_range(tree, op, true, va, last, pa);
 }
 
-/* Later maps win; pieces are sorted and disjoint. */
-static size_t flatten(const struct kernel_intent *intent, struct oracle_piece *pieces)
+static void record(struct oracle_intent *intent, enum oracle_record_kind kind, uint64_t va,
+		   uint64_t last, uint64_t pa, uint64_t prot)
 {
-	uint64_t cuts[2 * CASE_MAX_OPS];
-	size_t ncuts = 0, count = 0;
-	for (size_t i = 0; i < intent->count; i++) {
-		cuts[ncuts++] = intent->maps[i].va;
-		if (intent->maps[i].last != UINT64_MAX)
-			cuts[ncuts++] = intent->maps[i].last + 1;
-	}
-	for (size_t i = 1; i < ncuts; i++)
-		for (size_t j = i; j > 0 && cuts[j - 1] > cuts[j]; j--) {
-			uint64_t t = cuts[j];
-			cuts[j] = cuts[j - 1];
-			cuts[j - 1] = t;
-		}
-	for (size_t i = 0; i < ncuts; i++) {
-		if (i > 0 && cuts[i] == cuts[i - 1])
-			continue;
-		uint64_t va = cuts[i], last = UINT64_MAX;
-		for (size_t j = i + 1; j < ncuts; j++)
-			if (cuts[j] > va) {
-				last = cuts[j] - 1;
-				break;
-			}
-		struct oracle_piece piece = {.va = va, .size = last - va + 1};
-		for (size_t r = 0; r < intent->count; r++)
-			if (va >= intent->maps[r].va && va <= intent->maps[r].last) {
-				piece.mapped = !intent->maps[r].unmap;
-				piece.pa = intent->maps[r].pa + (va - intent->maps[r].va);
-				piece.prot = intent->maps[r].prot;
-			}
-		if (piece.mapped)
-			pieces[count++] = piece;
-	}
-	return count;
-}
-
-/* Lint and intent over the tree's whole VA half. */
-static void judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
-			 const struct kernel_intent *intent, uint64_t user_bits,
-			 const char *harness, const char *geometry, struct oracle_verdict *verdict)
-{
-	struct ref_regs regs = oracle_tree_regs(tree);
-	struct ref_features features = oracle_features(&tree->geo);
-	struct ref_mem mem = oracle_ref_mem(oracle->mem);
-	struct ref_regime regime;
-	char why[128];
-	oracle->regs = regs;
-	oracle->features = features;
-	oracle->have_tables = true;
-	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
-		return;
-	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict))
-		return;
-	static struct oracle_piece pieces[2 * CASE_MAX_OPS + 1];
-	size_t count = flatten(intent, pieces);
-	uint64_t lo, hi;
-	pgd_tree_va_range(tree, &lo, &hi);
-	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),
-			    harness, geometry, verdict);
+	intent->records[intent->count++] =
+	    (struct oracle_record){.kind = kind, .va = va, .last = last, .pa = pa, .prot = prot};
 }
 
 /* ---- Differential against core ------------------------------------------ */
@@ -111,21 +38,30 @@ struct diff_list {
 	struct ref_interval *items;
 	size_t count;
 	bool overflow;
+	bool effective; /* keep what tables above the leaf add to its attributes */
 };
 
-/* Translation only: merge runs that continue linearly with equal attributes
- * (the contiguous hint and the leaf level are block choices, not meaning). */
+/* Translation only: merge runs that continue linearly with equal attributes.
+ * The contiguous hint, the leaf or fault level are block choices, not
+ * meaning. So, unless list->effective, are the XNTable/APTable limits: both
+ * builders put UXNTable on every table, so whether a leaf has a table above
+ * it (a root-level block has none) decides them, not the request. */
 static int diff_collect(void *ctx, const struct ref_interval *in)
 {
 	struct diff_list *list = ctx;
 	struct ref_interval item = *in;
 	item.attrs.contiguous = false;
-	item.level = item.has_leaf ? 0 : item.level;
+	item.level = 0;
 	item.block_shift = 0;
+	if (!list->effective) {
+		item.attrs.table_ap = 0;
+		item.attrs.table_pxn = item.attrs.table_uxn = false;
+		item.attrs.perms = 0;
+	}
 	if (list->count) {
 		struct ref_interval *prev = &list->items[list->count - 1];
 		if (prev->va + prev->size == item.va && prev->fault == item.fault &&
-		    prev->has_leaf == item.has_leaf && prev->level == item.level &&
+		    prev->has_leaf == item.has_leaf &&
 		    (!item.has_leaf || (prev->pa + prev->size == item.pa &&
 					ref_attrs_equal(&prev->attrs, &item.attrs)))) {
 			prev->size += item.size;
@@ -157,39 +93,64 @@ static const char *diff_class_name(enum diff_class class)
 	return names[class];
 }
 
-/* Compare two trees over the same VA half; *where is the first differing VA. */
-static enum diff_class classify(struct oracle *oracle, const struct pgd_tree *kernel_tree,
-				struct physmem *core_mem, const struct pgd_tree *core_tree,
-				uint64_t *where)
+/* Walk both trees into merged interval lists; false if they differ, with
+ * *where the first VA that translates differently. Both lists cover the
+ * same VA half without gaps. */
+static bool same_intervals(struct ref_regime *ra, struct ref_regime *rb, uint64_t lo, uint64_t hi,
+			   bool effective, bool *overflow, uint64_t *where)
 {
 	static struct ref_interval a_items[DIFF_MAX], b_items[DIFF_MAX];
-	struct diff_list a = {a_items, 0, false}, b = {b_items, 0, false};
+	struct diff_list a = {a_items, 0, false, effective}, b = {b_items, 0, false, effective};
+	ref_range_walk(ra, lo, hi, diff_collect, &a);
+	ref_range_walk(rb, lo, hi, diff_collect, &b);
+	*overflow = a.overflow || b.overflow;
+	if (*overflow)
+		return true;
+	for (size_t i = 0; i < a.count && i < b.count; i++) {
+		const struct ref_interval *x = &a.items[i], *y = &b.items[i];
+		bool same_start =
+		    x->fault == y->fault && x->has_leaf == y->has_leaf &&
+		    (!x->has_leaf || (x->pa == y->pa && ref_attrs_equal(&x->attrs, &y->attrs)));
+		if (!same_start) {
+			*where = x->va;
+			return false;
+		}
+		if (x->size != y->size) {
+			*where = x->va + (x->size < y->size ? x->size : y->size);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Compare two trees over the same VA half; *where is the first differing VA.
+ * note tells when only table-inherited permissions differ. */
+static enum diff_class classify(struct oracle *oracle, const struct pgd_tree *kernel_tree,
+				struct physmem *core_mem, const struct pgd_tree *core_tree,
+				uint64_t *where, char *note, size_t note_len)
+{
 	struct ref_features features = oracle_features(&kernel_tree->geo);
 	struct ref_regs regs_a = oracle_tree_regs(kernel_tree),
 			regs_b = oracle_tree_regs(core_tree);
 	struct ref_mem mem_a = oracle_ref_mem(oracle->mem), mem_b = oracle_ref_mem(core_mem);
 	struct ref_regime ra, rb;
 	char why[128];
-	uint64_t lo, hi;
+	bool overflow;
+	uint64_t lo, hi, at = 0;
 	pgd_tree_va_range(kernel_tree, &lo, &hi);
 	if (ref_regime_init(&ra, &regs_a, &features, &mem_a, why, sizeof(why)) ||
 	    ref_regime_init(&rb, &regs_b, &features, &mem_b, why, sizeof(why)))
 		return DIFF_NOT_RUN;
-	ref_range_walk(&ra, lo, hi, diff_collect, &a);
-	ref_range_walk(&rb, lo, hi, diff_collect, &b);
-	if (a.overflow || b.overflow)
+	if (!same_intervals(&ra, &rb, lo, hi, false, &overflow, where))
+		return DIFF_TRANSLATION;
+	if (overflow)
 		return DIFF_NOT_RUN;
-	for (size_t i = 0; i < a.count || i < b.count; i++) {
-		if (i >= a.count || i >= b.count ||
-		    memcmp(&a.items[i].va, &b.items[i].va, sizeof(uint64_t) * 2) ||
-		    a.items[i].fault != b.items[i].fault ||
-		    a.items[i].has_leaf != b.items[i].has_leaf ||
-		    (a.items[i].has_leaf &&
-		     (a.items[i].pa != b.items[i].pa ||
-		      !ref_attrs_equal(&a.items[i].attrs, &b.items[i].attrs)))) {
-			*where = i < a.count ? a.items[i].va : b.items[i].va;
-			return DIFF_TRANSLATION;
-		}
+	if (!same_intervals(&ra, &rb, lo, hi, true, &overflow, &at) && !overflow) {
+		snprintf(note, note_len,
+			 "effective permissions differ from VA 0x%016llx only through "
+			 "table attributes (XNTable/APTable) above leaves at other levels",
+			 (unsigned long long)at);
+		return DIFF_BLOCK_CHOICE;
 	}
 	size_t raw_a = 0, raw_b = 0;
 	ref_range_walk(&ra, lo, hi, raw_count, &raw_a);
@@ -234,7 +195,7 @@ static enum diff_class differential(struct oracle *oracle, const struct pgd_case
 			return DIFF_NOT_RUN;
 		}
 	}
-	return classify(oracle, kernel_tree, core_mem, &tree, where);
+	return classify(oracle, kernel_tree, core_mem, &tree, where, note, note_len);
 }
 
 static void report_differential(struct oracle *oracle, const struct pgd_case *c,
@@ -327,37 +288,33 @@ static uint64_t pool_place(const struct pgd_case *c, const struct pgd_geometry *
 	return 0;
 }
 
-struct block_check {
-	uint64_t va, last, pa;
-	int level;
-	uint64_t block_va, desc;
-	bool found;
-};
-
-/* Would map_range descend into an existing block (reading its output as a
- * table)? It does for every block whose share of the op is not the whole
- * block at a matching PA alignment. */
-static int block_interval(void *ctx, const struct ref_interval *in)
+/* map_range() tried to descend through an entry that is not one of the
+ * pool's tables; the shim stopped it before any access (kernel.h). */
+static void report_refused_descent(struct oracle_verdict *verdict, const char *geometry,
+				   unsigned index, const struct case_op *op)
 {
-	struct block_check *check = ctx;
-	if (!in->has_leaf || in->level >= 3)
-		return 0;
-	uint64_t mask = (1ULL << in->block_shift) - 1;
-	uint64_t first = in->va > check->va ? in->va : check->va;
-	uint64_t in_last = in->va + (in->size - 1);
-	uint64_t last = in_last < check->last ? in_last : check->last;
-	bool congruent = !((check->va - check->pa) & mask);
-	uint64_t first_block = first & ~mask, last_block = last & ~mask, victim;
-	if (!congruent || check->va > first_block)
-		victim = first_block; /* misaligned, or the op starts inside it */
-	else if (check->last < (last | mask))
-		victim = last_block; /* the op ends inside it */
-	else
-		return 0;
-	check->found = true;
-	check->level = in->level;
-	check->block_va = victim;
-	return 1;
+	const struct kernel_table_pool *pool = &kernel_table_pool;
+	if (!strcmp(pool->refused, "table-outside-pool")) {
+		oracle_finding(verdict, MR_HARNESS, pool->refused, geometry, PGD_NO_LEVEL,
+			       "pgdfuzz's table pool for map_range() is too small or misplaced "
+			       "(op %u): a harness bug, not the kernel's",
+			       index);
+		return;
+	}
+	const char *what = !strcmp(pool->refused, "block-as-table")
+			       ? "a block descriptor"
+			       : "an invalid descriptor left with its address bits (a clearing "
+				 "map_range() call writes the PA without the valid bit, so "
+				 "pte_none() is false)";
+	oracle_finding(
+	    verdict, MR_HARNESS, pool->refused, geometry, pool->level,
+	    "arch/arm64/kernel/pi/map_range.c: map_range() descends through %s at "
+	    "level %d as if it were a table (descriptor at PA 0x%llx = 0x%016llx; op %u: "
+	    "map va=0x%llx pa=0x%llx size=0x%llx), so it would read and write the "
+	    "descriptor's output PA as page-table memory. Stopped before the access.",
+	    what, pool->level, (unsigned long long)pool->entry_pa, (unsigned long long)pool->desc,
+	    index, (unsigned long long)op->va, (unsigned long long)op->pa,
+	    (unsigned long long)op->size);
 }
 
 static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
@@ -407,70 +364,60 @@ static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
 		return;
 	}
 	uint64_t pool_size = tables * granule;
+	/* map_range expects zeroed pages; clear whatever the last case may have
+	 * touched (it can stop early on a finding). */
+	static uint64_t pool_dirty;
+	memset(pool, 0, pool_dirty);
+	pool_dirty = pool_size;
 	uint64_t pool_pa = pool_place(c, &geo, pool_size);
 	if (!pool_pa || physmem_add_bank(oracle->mem, pool_pa, pool_size, NULL)) {
 		oracle_detail(verdict, "no room for the table pool: not compared\n");
 		return;
 	}
 	tree.root_pa = pool_pa;
+	static int8_t levels[MR_POOL_MAX / 4096];
+	levels[0] = (int8_t)geo.start_level;
+	kernel_table_pool = (struct kernel_table_pool){
+	    .host = pool, .pa = pool_pa, .size = pool_size, .granule = granule, .levels = levels};
 	uint64_t va_offset = (uint64_t)(uintptr_t)pool - pool_pa;
 	uint64_t next_table = pool_pa + granule;
-	static struct kernel_intent intent;
+	static struct oracle_intent intent;
 	intent.count = 0;
 	uint64_t user_bits = 0;
+	bool unmaps = false;
 
 	for (unsigned i = 0; i < c->n_ops && !verdict->finding; i++) {
 		const struct case_op *op = &c->ops[i];
 		uint64_t va, last, pa;
 		if (!ran[i] || !op_in_contract(&tree, op, &va, &last, &pa))
 			continue;
-		/* Bring physmem up to date for the block check. */
-		physmem_write(oracle->mem, pool_pa, pool, next_table - pool_pa);
-		struct ref_regs regs = oracle_tree_regs(&tree);
-		struct ref_features features = oracle_features(&geo);
-		struct ref_mem mem = oracle_ref_mem(oracle->mem);
-		struct ref_regime regime;
-		char why[128];
-		struct block_check check = {va, last, pa, 0, 0, 0, false};
-		if (!ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
-			ref_range_walk(&regime, va, last, block_interval, &check);
-		if (check.found) {
-			struct ref_result walk;
-			ref_walk_regime(&regime, check.block_va, REF_TRANSLATE, &walk);
-			oracle_finding(
-			    verdict, MR_HARNESS, "block-as-table", geometry, check.level,
-			    "arch/arm64/kernel/pi/map_range.c: map_range() would descend "
-			    "into the level-%d block at VA 0x%016llx as if it were a table "
-			    "(op %u: map va=0x%llx pa=0x%llx size=0x%llx), reading and "
-			    "writing the block's output PA as page-table memory. Not run.",
-			    check.level, (unsigned long long)check.block_va, i,
-			    (unsigned long long)op->va, (unsigned long long)op->pa,
-			    (unsigned long long)op->size);
-			oracle_detail_chain(verdict, &walk);
-			return;
-		}
 		uint64_t prot = kernel_prot(&geo, op->prot);
 		uint64_t start = va & ia_mask;
-		obj->map_range(&next_table, start, start + (last - va) + 1, pa, prot,
-			       geo.start_level, (uint64_t *)pool, !(op->flags & PGD_NO_CONT),
-			       va_offset);
+		kernel_table_pool.refused = NULL;
+		kernel_trap.armed = true;
+		if (setjmp(kernel_trap.env) == 0)
+			obj->map_range(&next_table, start, start + (last - va) + 1, pa, prot,
+				       geo.start_level, (uint64_t *)pool,
+				       !(op->flags & PGD_NO_CONT), va_offset);
+		kernel_trap.armed = false;
 		verdict->ops_done++;
-		intent.maps[intent.count].va = va;
-		intent.maps[intent.count].last = last;
-		intent.maps[intent.count].pa = pa;
-		intent.maps[intent.count].prot = prot & PGD_PROT_MASK;
-		intent.maps[intent.count].unmap = !(prot & ~(PGD_DESC_VALID | PGD_DESC_TABLE));
-		intent.count++;
+		if (kernel_table_pool.refused) {
+			report_refused_descent(verdict, geometry, i, op);
+			break;
+		}
+		/* With no attribute bits map_range() clears the entries. */
+		bool unmap = !(prot & ~(PGD_DESC_VALID | PGD_DESC_TABLE));
+		record(&intent, unmap ? ORACLE_RECORD_UNMAP : ORACLE_RECORD_MAP, va, last, pa,
+		       prot & PGD_PROT_MASK);
+		unmaps |= unmap;
 		user_bits |= prot & PGD_PROT_MASK;
 	}
-	physmem_write(oracle->mem, pool_pa, pool, next_table - pool_pa);
-	memset(pool, 0, next_table - pool_pa); /* map_range expects zeroed pages */
+	/* A refused descent may leave next_table past the pool. */
+	uint64_t used = next_table - pool_pa;
+	physmem_write(oracle->mem, pool_pa, pool, used < pool_size ? used : pool_size);
 	if (verdict->finding)
 		return;
-	judge_tables(oracle, &tree, &intent, user_bits, MR_HARNESS, geometry, verdict);
-	bool unmaps = false;
-	for (size_t r = 0; r < intent.count; r++)
-		unmaps |= intent.maps[r].unmap;
+	oracle_judge_tables(oracle, &tree, &intent, user_bits, MR_HARNESS, geometry, verdict);
 	if (verdict->finding)
 		oracle_detail(verdict,
 			      "(tables built by arch/arm64/kernel/pi/map_range.c: "
@@ -535,33 +482,13 @@ void kernel_warn(const char *function, const char *condition, int line)
 	}
 }
 
-struct mmu_bbm {
-	const char *geometry;
-	struct oracle_verdict *verdict;
-	unsigned op;
-};
-
-static int mmu_bbm_finding(void *opaque, const struct ref_bbm_finding *f)
-{
-	struct mmu_bbm *ctx = opaque;
-	char kind[48];
-	snprintf(kind, sizeof(kind), "bbm-%s", f->rule);
-	oracle_finding(ctx->verdict, MMU_HARNESS, kind, ctx->geometry, f->level,
-		       "arch/arm64/mm/mmu.c: __create_pgd_mapping_locked() changed a live entry "
-		       "without break-before-make (%s) at VA 0x%016llx in op %u:\n  before: "
-		       "0x%016llx\n  after:  0x%016llx",
-		       f->rule, (unsigned long long)f->va, ctx->op,
-		       (unsigned long long)f->before_desc, (unsigned long long)f->after_desc);
-	return 1;
-}
-
 /* The PA an update op's range is mapped to, from the intent: the whole range
  * must lie in one earlier map (update_mapping_prot's callers know it). */
-static bool update_pa(const struct kernel_intent *intent, uint64_t va, uint64_t last, uint64_t *pa)
+static bool update_pa(const struct oracle_intent *intent, uint64_t va, uint64_t last, uint64_t *pa)
 {
 	for (size_t r = intent->count; r-- > 0;)
-		if (va >= intent->maps[r].va && last <= intent->maps[r].last) {
-			*pa = intent->maps[r].pa + (va - intent->maps[r].va);
+		if (va >= intent->records[r].va && last <= intent->records[r].last) {
+			*pa = intent->records[r].pa + (va - intent->records[r].va);
 			return true;
 		}
 	return false;
@@ -591,7 +518,7 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 		return;
 	uint64_t *root = mmu_phys_to_host(&ctx, tree.root_pa);
 
-	static struct kernel_intent intent;
+	static struct oracle_intent intent;
 	intent.count = 0;
 	static bool ran[CASE_MAX_OPS];
 	memset(ran, 0, sizeof(ran));
@@ -609,9 +536,7 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 		uint64_t prot = kernel_prot(&geo, op->prot);
 		/* update_mapping_prot(): no allocator, no contiguous hints. */
 		int flags = map ? (int)op->flags : KERNEL_NO_CONT_MAPPINGS;
-		bool overlap = false;
-		for (size_t r = 0; r < intent.count; r++)
-			overlap |= va <= intent.maps[r].last && intent.maps[r].va <= last;
+		bool overlap = oracle_intent_overlaps(&intent, va, last);
 		if (overlap && !physmem_copy(oracle->before, oracle->mem))
 			overlap = false;
 		ran[i] = true;
@@ -640,29 +565,20 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 			break;
 		}
 		if (overlap) {
-			struct ref_mem before = oracle_ref_mem(oracle->before);
-			struct ref_mem after = oracle_ref_mem(oracle->mem);
-			struct ref_features features = oracle_features(&geo);
-			struct ref_regs regs = oracle_tree_regs(&tree);
-			struct ref_regime regime;
-			char why[128];
-			struct mmu_bbm bbm = {geometry, verdict, i};
-			if (!ref_regime_init(&regime, &regs, &features, &after, why, sizeof(why)))
-				ref_bbm_check(&regime, &before, &after, mmu_bbm_finding, &bbm);
+			char who[96];
+			snprintf(who, sizeof(who),
+				 "arch/arm64/mm/mmu.c: __create_pgd_mapping_locked() (op %u)", i);
+			oracle_check_bbm(oracle, &tree, MMU_HARNESS, geometry, who, verdict);
 			if (verdict->finding)
 				break;
 		}
-		intent.maps[intent.count].va = va;
-		intent.maps[intent.count].last = last;
-		intent.maps[intent.count].pa = pa;
-		intent.maps[intent.count].prot = prot & PGD_PROT_MASK;
-		intent.maps[intent.count].unmap = false;
-		intent.count++;
+		/* An update is a remap to the same PA here. */
+		record(&intent, ORACLE_RECORD_MAP, va, last, pa, prot & PGD_PROT_MASK);
 		user_bits |= prot & PGD_PROT_MASK;
 	}
 	if (verdict->finding)
 		return;
-	judge_tables(oracle, &tree, &intent, user_bits, MMU_HARNESS, geometry, verdict);
+	oracle_judge_tables(oracle, &tree, &intent, user_bits, MMU_HARNESS, geometry, verdict);
 	if (verdict->finding)
 		oracle_detail(verdict,
 			      "(tables built by arch/arm64/mm/mmu.c: "

@@ -1,0 +1,142 @@
+/* kernel: choosing the compiled object for a geometry, and the state the
+ * shims share (BUG_ON trap, mmu allocator context, linker symbols). The
+ * object lists come from kernel_registry.c, which the build generates for
+ * the objects that compiled. */
+#include "kernel.h"
+
+#include "pgd.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+struct kernel_trap kernel_trap;
+struct kernel_mmu_env kernel_mmu_env;
+struct kernel_table_pool kernel_table_pool;
+
+/* map_range.c's create_init_idmap() names these; pgdfuzz never calls it. */
+char _stext[1], __initdata_begin[1], _end[1];
+
+extern const struct kernel_map_range *const kernel_map_range_table[];
+extern const size_t kernel_map_range_table_count;
+extern const struct kernel_mmu *const kernel_mmu_table[];
+extern const size_t kernel_mmu_table_count;
+
+bool kernel_config_matches(const struct kernel_config *config, const struct pgd_geometry *geo)
+{
+	if (geo->page_shift != config->page_shift || geo->va_bits != config->va_bits ||
+	    geo->ia_bits != config->va_bits || geo->start_level != config->root_level)
+		return false;
+	bool wide = config->page_shift == 16 ? geo->lpa : geo->lpa2;
+	if (config->pa52 != wide)
+		return false;
+	/* Without the 52-bit form the kernel has no LPA2/LPA descriptors. */
+	return config->pa52 || (!geo->lpa2 && !geo->lpa);
+}
+
+size_t kernel_map_range_count(void)
+{
+	return kernel_map_range_table_count;
+}
+
+const struct kernel_map_range *kernel_map_range_at(size_t index)
+{
+	return index < kernel_map_range_table_count ? kernel_map_range_table[index] : NULL;
+}
+
+const struct kernel_map_range *kernel_find_map_range(const struct pgd_geometry *geo)
+{
+	for (size_t i = 0; i < kernel_map_range_table_count; i++)
+		if (kernel_config_matches(&kernel_map_range_table[i]->config, geo))
+			return kernel_map_range_table[i];
+	return NULL;
+}
+
+size_t kernel_mmu_count(void)
+{
+	return kernel_mmu_table_count;
+}
+
+const struct kernel_mmu *kernel_mmu_at(size_t index)
+{
+	return index < kernel_mmu_table_count ? kernel_mmu_table[index] : NULL;
+}
+
+const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo)
+{
+	for (size_t i = 0; i < kernel_mmu_table_count; i++)
+		if (kernel_config_matches(&kernel_mmu_table[i]->config, geo))
+			return kernel_mmu_table[i];
+	return NULL;
+}
+
+static void refuse(const char *why, int level, uint64_t entry_pa, uint64_t desc)
+{
+	kernel_table_pool.refused = why;
+	kernel_table_pool.level = level;
+	kernel_table_pool.entry_pa = entry_pa;
+	kernel_table_pool.desc = desc;
+	if (kernel_trap.armed)
+		longjmp(kernel_trap.env, 1);
+	abort(); /* map_range() outside a judged call: the harness itself is wrong */
+}
+
+uint64_t kernel_map_range_descend(const void *entry, uint64_t table_pa)
+{
+	struct kernel_table_pool *pool = &kernel_table_pool;
+	uintptr_t offset = (uintptr_t)entry - (uintptr_t)pool->host;
+	/* Entries are only ever read from pool tables, whose pointers this
+	 * function handed out; anything else means the harness is wrong. */
+	if ((uintptr_t)entry < (uintptr_t)pool->host || offset >= pool->size)
+		refuse("table-outside-pool", -2, 0, 0);
+	uint64_t desc, page = offset / pool->granule;
+	memcpy(&desc, entry, sizeof(desc));
+	int level = pool->levels[page];
+	uint64_t entry_pa = pool->pa + offset;
+	/* Descending through a non-table descriptor is the kernel's doing:
+	 * map_range() only asks pte_none(), so a block, or an entry a clearing
+	 * call left with its address bits, is taken for a table. */
+	if ((desc & 3) != 3)
+		refuse(desc & 1 ? "block-as-table" : "invalid-as-table", level, entry_pa, desc);
+	/* Table descriptors come only from the pool's bump allocator. */
+	if (table_pa < pool->pa || table_pa - pool->pa >= pool->size ||
+	    (table_pa & (pool->granule - 1)) || level >= 3)
+		refuse("table-outside-pool", level, entry_pa, desc);
+	pool->levels[(table_pa - pool->pa) / pool->granule] = (int8_t)(level + 1);
+	return table_pa;
+}
+
+/* The allowlist: one shell-style pattern per line, '#' comments. Read once. */
+bool kernel_known_finding(const char *list_path, const char *signature)
+{
+	static char *text;
+	static bool loaded;
+	if (!loaded) {
+		loaded = true;
+		FILE *file = fopen(list_path, "r");
+		if (file) {
+			static char buf[65536];
+			size_t len = fread(buf, 1, sizeof(buf) - 1, file);
+			buf[len] = 0;
+			text = buf;
+			fclose(file);
+		}
+	}
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n');
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		char pattern[256];
+		if (len && len < sizeof(pattern) && line[0] != '#') {
+			memcpy(pattern, line, len);
+			pattern[len] = 0;
+			char *space = strpbrk(pattern, " \t");
+			if (space)
+				*space = 0; /* text after the pattern is commentary */
+			if (pattern[0] && !fnmatch(pattern, signature, 0))
+				return true;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return false;
+}

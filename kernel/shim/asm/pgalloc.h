@@ -1,0 +1,1 @@
+/* pgdfuzz kernel shim: nothing of <asm/pgalloc.h> is needed here. */
