@@ -74,76 +74,74 @@ typedef struct {
 #define IDMAP_ROOT_LEVEL (4 - IDMAP_LEVELS)
 
 /* ---- Descriptor bits ----------------------------------------------------- */
-#define PTE_VALID      BIT(0)
-#define PTE_TYPE_MASK  (3UL << 0)
-#define PTE_TYPE_PAGE  (3UL << 0)
-#define PTE_TABLE_BIT  BIT(1)
-#define PTE_USER       BIT(6)
-#define PTE_RDONLY     BIT(7)
-#define PTE_SHARED     (3UL << 8)
-#define PTE_AF	       BIT(10)
-#define PTE_NG	       BIT(11)
-#define PTE_GP	       BIT(50)
-#define PTE_DBM	       BIT(51)
-#define PTE_WRITE      PTE_DBM
-#define PTE_CONT       BIT(52)
-#define PTE_PXN	       BIT(53)
-#define PTE_UXN	       BIT(54)
-#define PTE_SWBITS_MASK ((BIT(63) | GENMASK(58, 55)))
-#define PTE_ATTRINDX(t)	   ((t) << 2)
-#define PTE_ATTRINDX_MASK  (7UL << 2)
-#define MT_NORMAL	   0
-#define MT_NORMAL_TAGGED   1
-#define MT_NORMAL_NC	   2
-#define MT_DEVICE_nGnRnE   3
-#define MT_DEVICE_nGnRE	   4
+#define PTE_VALID	  BIT(0)
+#define PTE_TYPE_MASK	  (3UL << 0)
+#define PTE_TYPE_PAGE	  (3UL << 0)
+#define PTE_TABLE_BIT	  BIT(1)
+#define PTE_USER	  BIT(6)
+#define PTE_RDONLY	  BIT(7)
+#define PTE_SHARED	  (3UL << 8)
+#define PTE_AF		  BIT(10)
+#define PTE_NG		  BIT(11)
+#define PTE_GP		  BIT(50)
+#define PTE_DBM		  BIT(51)
+#define PTE_WRITE	  PTE_DBM
+#define PTE_CONT	  BIT(52)
+#define PTE_PXN		  BIT(53)
+#define PTE_UXN		  BIT(54)
+#define PTE_SWBITS_MASK	  ((BIT(63) | GENMASK(58, 55)))
+#define PTE_ATTRINDX(t)	  ((t) << 2)
+#define PTE_ATTRINDX_MASK (7UL << 2)
+#define MT_NORMAL	  0
+#define MT_NORMAL_TAGGED  1
+#define MT_NORMAL_NC	  2
+#define MT_DEVICE_nGnRnE  3
+#define MT_DEVICE_nGnRE	  4
 
-#define PMD_TYPE_MASK  (3UL << 0)
-#define PMD_TYPE_TABLE (3UL << 0)
-#define PMD_TYPE_SECT  (1UL << 0)
-#define PMD_TABLE_BIT  BIT(1)
-#define PMD_SECT_VALID BIT(0)
+#define PMD_TYPE_MASK	(3UL << 0)
+#define PMD_TYPE_TABLE	(3UL << 0)
+#define PMD_TYPE_SECT	(1UL << 0)
+#define PMD_TABLE_BIT	BIT(1)
+#define PMD_SECT_VALID	BIT(0)
 #define PMD_SECT_RDONLY BIT(7)
-#define PMD_TABLE_PXN  BIT(59)
-#define PMD_TABLE_UXN  BIT(60)
-#define PUD_TYPE_TABLE (3UL << 0)
-#define PUD_TYPE_SECT  (1UL << 0)
-#define PUD_TYPE_MASK  (3UL << 0)
-#define PUD_TABLE_BIT  BIT(1)
-#define PUD_TABLE_PXN  BIT(59)
-#define PUD_TABLE_UXN  BIT(60)
-#define P4D_TYPE_TABLE (3UL << 0)
-#define P4D_TYPE_SECT  (1UL << 0)
-#define P4D_TABLE_PXN  BIT(59)
-#define P4D_TABLE_UXN  BIT(60)
+#define PMD_TABLE_PXN	BIT(59)
+#define PMD_TABLE_UXN	BIT(60)
+#define PUD_TYPE_TABLE	(3UL << 0)
+#define PUD_TYPE_SECT	(1UL << 0)
+#define PUD_TYPE_MASK	(3UL << 0)
+#define PUD_TABLE_BIT	BIT(1)
+#define PUD_TABLE_PXN	BIT(59)
+#define PUD_TABLE_UXN	BIT(60)
+#define P4D_TYPE_TABLE	(3UL << 0)
+#define P4D_TYPE_SECT	(1UL << 0)
+#define P4D_TABLE_PXN	BIT(59)
+#define P4D_TABLE_UXN	BIT(60)
 
 /* ---- Output-address encoding -------------------------------------------- */
 #if defined(SHIM_PA_52) && PAGE_SHIFT == 16
 /* FEAT_LPA: OA[51:48] in descriptor bits [15:12]. */
-#define PTE_ADDR_LOW  GENMASK_ULL(47, PAGE_SHIFT)
-#define PTE_ADDR_HIGH GENMASK_ULL(15, 12)
-#define __phys_to_pte_val(phys)                                                                    \
-	(((u64)(phys) & PTE_ADDR_LOW) | (((u64)(phys) >> 36) & PTE_ADDR_HIGH))
-#define __pte_to_phys_val(v) (((v)&PTE_ADDR_LOW) | (((v)&PTE_ADDR_HIGH) << 36))
+#define PTE_ADDR_LOW		GENMASK_ULL(47, PAGE_SHIFT)
+#define PTE_ADDR_HIGH		GENMASK_ULL(15, 12)
+#define __phys_to_pte_val(phys) (((u64)(phys)&PTE_ADDR_LOW) | (((u64)(phys) >> 36) & PTE_ADDR_HIGH))
+#define __pte_to_phys_val(v)	(((v)&PTE_ADDR_LOW) | (((v)&PTE_ADDR_HIGH) << 36))
 #elif defined(SHIM_PA_52)
 /* FEAT_LPA2 (TCR.DS=1): OA[49:PAGE_SHIFT] in place, OA[51:50] in [9:8]; the
  * shareability field is then taken from TCR, so prots carry no SH bits. */
-#define PTE_ADDR_LOW  GENMASK_ULL(49, PAGE_SHIFT)
-#define PTE_ADDR_HIGH GENMASK_ULL(9, 8)
-#define __phys_to_pte_val(phys)                                                                    \
-	(((u64)(phys) & PTE_ADDR_LOW) | (((u64)(phys) >> 42) & PTE_ADDR_HIGH))
-#define __pte_to_phys_val(v) (((v)&PTE_ADDR_LOW) | (((v)&PTE_ADDR_HIGH) << 42))
-#define SHIM_LPA2 1
+#define PTE_ADDR_LOW		GENMASK_ULL(49, PAGE_SHIFT)
+#define PTE_ADDR_HIGH		GENMASK_ULL(9, 8)
+#define __phys_to_pte_val(phys) (((u64)(phys)&PTE_ADDR_LOW) | (((u64)(phys) >> 42) & PTE_ADDR_HIGH))
+#define __pte_to_phys_val(v)	(((v)&PTE_ADDR_LOW) | (((v)&PTE_ADDR_HIGH) << 42))
+#define SHIM_LPA2		1
 #else
 #define PTE_ADDR_LOW		(GENMASK_ULL(47, PAGE_SHIFT))
 #define __phys_to_pte_val(phys) ((u64)(phys))
 #define __pte_to_phys_val(v)	((v)&PTE_ADDR_LOW)
 #endif
-#define __pte_to_phys(pte) __pte_to_phys_val(pte_val(pte))
-#define __pmd_to_phys(pmd) __pte_to_phys_val(pmd_val(pmd))
-#define __pud_to_phys(pud) __pte_to_phys_val(pud_val(pud))
-#define __p4d_to_phys(p4d) __pte_to_phys_val(p4d_val(p4d))
-#define __pgd_to_phys(pgd) __pte_to_phys_val(pgd_val(pgd))
+#define __pte_to_phys(pte)	__pte_to_phys_val(pte_val(pte))
+#define __pmd_to_phys(pmd)	__pte_to_phys_val(pmd_val(pmd))
+#define __pud_to_phys(pud)	__pte_to_phys_val(pud_val(pud))
+#define __p4d_to_phys(p4d)	__pte_to_phys_val(p4d_val(p4d))
+#define __pgd_to_phys(pgd)	__pte_to_phys_val(pgd_val(pgd))
 #define __phys_to_pmd_val(phys) __phys_to_pte_val(phys)
 #define __phys_to_pud_val(phys) __phys_to_pte_val(phys)
 #define __phys_to_p4d_val(phys) __phys_to_pte_val(phys)
@@ -156,8 +154,7 @@ typedef struct {
 #define PROT_DEFAULT (PTE_TYPE_PAGE | PTE_AF | PTE_SHARED)
 #endif
 #define PAGE_KERNEL                                                                                \
-	__pgprot(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | PTE_ATTRINDX(MT_NORMAL) |        \
-		 BIT(55))
+	__pgprot(PROT_DEFAULT | PTE_PXN | PTE_UXN | PTE_WRITE | PTE_ATTRINDX(MT_NORMAL) | BIT(55))
 #define PAGE_KERNEL_ROX __pgprot(PROT_DEFAULT | PTE_UXN | PTE_RDONLY | PTE_ATTRINDX(MT_NORMAL))
 
 #define pte_none(pte) (!pte_val(pte))

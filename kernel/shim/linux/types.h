@@ -22,14 +22,14 @@ typedef uint64_t phys_addr_t;
 #define __always_unused __attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
 
-#define U64_MAX UINT64_MAX
-#define _AC(x, y) (x##y)
-#define _AT(t, x) ((t)(x))
-#define UL(x)	  ((unsigned long)(x##UL))
-#define ULL(x)	  ((unsigned long long)(x##ULL))
-#define BIT(n)	  (1UL << (n))
-#define BIT_ULL(n) (1ULL << (n))
-#define GENMASK(h, l) ((~0UL << (l)) & (~0UL >> (63 - (h))))
+#define U64_MAX		  UINT64_MAX
+#define _AC(x, y)	  (x##y)
+#define _AT(t, x)	  ((t)(x))
+#define UL(x)		  ((unsigned long)(x##UL))
+#define ULL(x)		  ((unsigned long long)(x##ULL))
+#define BIT(n)		  (1UL << (n))
+#define BIT_ULL(n)	  (1ULL << (n))
+#define GENMASK(h, l)	  ((~0UL << (l)) & (~0UL >> (63 - (h))))
 #define GENMASK_ULL(h, l) ((~0ULL << (l)) & (~0ULL >> (63 - (h))))
 
 /* The kernel's min() is type-checked; the extracted code compares same-type
