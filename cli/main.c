@@ -73,17 +73,32 @@ static int parse_case_args(int argc, char **argv, const char *usage_text, bool *
 	return load_case(file, forced, harness, c);
 }
 
+/* repro and show: parse the arguments, load the case and judge it. Returns
+ * the oracle holding the judged tables, or NULL with *rc set. */
+static struct oracle *judge_case(int argc, char **argv, const char *usage_text, bool *raw,
+				 struct pgd_case *c, struct oracle_verdict *verdict, int *rc)
+{
+	*rc = parse_case_args(argc, argv, usage_text, raw, c);
+	if (*rc)
+		return NULL;
+	struct oracle *oracle = oracle_new();
+	if (!oracle) {
+		*rc = cli_error("out of memory");
+		return NULL;
+	}
+	oracle_run(oracle, c, verdict);
+	return oracle;
+}
+
 int cmd_repro(int argc, char **argv)
 {
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
-	int rc = parse_case_args(argc, argv, "pgdfuzz repro [--harness H] FILE", NULL, &c);
-	if (rc)
-		return rc;
-	struct oracle *oracle = oracle_new();
+	int rc;
+	struct oracle *oracle =
+	    judge_case(argc, argv, "pgdfuzz repro [--harness H] FILE", NULL, &c, &verdict, &rc);
 	if (!oracle)
-		return cli_error("out of memory");
-	oracle_run(oracle, &c, &verdict);
+		return rc;
 	printf("verdict: %s\n", verdict.finding ? "FINDING" : "clean");
 	if (verdict.finding)
 		printf("signature: %s\n", verdict.signature);
@@ -102,13 +117,11 @@ int cmd_show(int argc, char **argv)
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	bool raw = false;
-	int rc = parse_case_args(argc, argv, "pgdfuzz show [--raw] [--harness H] CASE", &raw, &c);
-	if (rc)
-		return rc;
-	struct oracle *oracle = oracle_new();
+	int rc;
+	struct oracle *oracle = judge_case(argc, argv, "pgdfuzz show [--raw] [--harness H] CASE",
+					   &raw, &c, &verdict, &rc);
 	if (!oracle)
-		return cli_error("out of memory");
-	oracle_run(oracle, &c, &verdict);
+		return rc;
 	if (!raw) {
 		case_print_text(stdout, &c);
 		printf("\n");
