@@ -32,6 +32,11 @@ static bool mem_is_ram(void *ctx, uint64_t pa, uint64_t size)
 	return physmem_is_ram(ctx, pa, size);
 }
 
+static const void *mem_table(void *ctx, uint64_t pa, size_t bytes)
+{
+	return physmem_view(ctx, pa, bytes);
+}
+
 struct count {
 	uint64_t intervals;
 };
@@ -126,7 +131,7 @@ int main(int argc, char **argv)
 {
 	bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
 	struct physmem *mem = physmem_new();
-	struct ref_mem rmem = {mem, mem_read64, mem_is_ram};
+	struct ref_mem rmem = {mem, mem_read64, mem_is_ram, mem_table};
 	struct ref_regs regs;
 	struct ref_regime regime;
 	char why[128];

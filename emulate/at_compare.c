@@ -74,7 +74,7 @@ int emu_at_compare(struct emu *emu, struct physmem *mem, const struct pgd_regs *
 				    .sctlr = regs->sctlr,
 				    .mair = regs->mair};
 	struct ref_features features = {.pa_bits = EMU_CPU_PA_BITS};
-	struct ref_mem ref_mem = {mem, mem_read64, mem_is_ram};
+	struct ref_mem ref_mem = {mem, mem_read64, mem_is_ram, NULL};
 	struct ref_regime regime;
 	char why[256];
 	if (ref_regime_init(&regime, &ref_regs, &features, &ref_mem, why, sizeof(why))) {

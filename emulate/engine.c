@@ -276,8 +276,7 @@ int emu_map_memory(struct emu *emu, struct physmem *mem, bool shadow, uint64_t s
 		emu_error_set(err, "cannot materialise the physical memory for the emulator");
 		return -1;
 	}
-	/* Each region costs 2.0.1 at least one phys-map section, and it aborts
-	 * the process (an assertion) at 4096 sections (found by fuzz_reloc). */
+	/* More regions would abort the process in 2.0.1 (see EMU_MAX_REGIONS). */
 	if (emu->wanted.count > EMU_MAX_REGIONS) {
 		emu_error_set(err, "the layout needs %zu Unicorn regions, more than %d",
 			      emu->wanted.count, EMU_MAX_REGIONS);

@@ -97,9 +97,14 @@ static bool mem_is_ram(void *ctx, uint64_t pa, uint64_t size)
 	return physmem_is_ram(ctx, pa, size);
 }
 
+static const void *mem_table(void *ctx, uint64_t pa, size_t bytes)
+{
+	return physmem_view(ctx, pa, bytes);
+}
+
 struct ref_mem oracle_ref_mem(const struct physmem *mem)
 {
-	return (struct ref_mem){(void *)mem, mem_read64, mem_is_ram};
+	return (struct ref_mem){(void *)mem, mem_read64, mem_is_ram, mem_table};
 }
 
 struct ref_features oracle_features(const struct pgd_geometry *geo)

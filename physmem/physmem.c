@@ -297,6 +297,24 @@ bool physmem_read64(const struct physmem *mem, uint64_t pa, uint64_t *value)
 	return physmem_read(mem, pa, value, 8);
 }
 
+const void *physmem_view(const struct physmem *mem, uint64_t pa, size_t len)
+{
+	uint64_t offset = pa & (PHYSMEM_CHUNK - 1);
+
+	if (len == 0 || len > PHYSMEM_CHUNK - offset || !physmem_is_ram(mem, pa, len))
+		return NULL;
+	const struct chunk *c = lookup(mem, pa - offset);
+	if (!c)
+		return NULL;
+	unsigned first_page = (unsigned)(offset / PHYSMEM_PAGE);
+	unsigned last_page = (unsigned)((offset + len - 1) / PHYSMEM_PAGE);
+	/* Bits first_page..last_page; untouched pages hold garbage, not zeros. */
+	unsigned pages = ((2u << last_page) - 1) & ~((1u << first_page) - 1);
+	if ((c->live & pages) != pages)
+		return NULL;
+	return c->host + offset;
+}
+
 bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value)
 {
 	return physmem_write(mem, pa, &value, 8);

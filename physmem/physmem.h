@@ -47,6 +47,13 @@ bool physmem_read(const struct physmem *mem, uint64_t pa, void *buf, size_t len)
 bool physmem_write(struct physmem *mem, uint64_t pa, const void *buf, size_t len);
 bool physmem_zero(struct physmem *mem, uint64_t pa, uint64_t len);
 
+/* Read-only host pointer to the len bytes at pa, for scanning a whole page
+ * table at once. Non-NULL only if [pa, pa+len) is RAM, lies in one 64 KiB
+ * chunk and every 4 KiB page it touches has been written (so the bytes are
+ * defined); otherwise NULL and the caller reads another way. Changes
+ * nothing; valid until the next write or reset. */
+const void *physmem_view(const struct physmem *mem, uint64_t pa, size_t len);
+
 /* Host pointer to the fully materialised 64 KiB chunk containing pa (which
  * must be RAM), for mapping into an emulator. Writes through it are visible
  * to every accessor above. NULL outside RAM or on allocation failure. */

@@ -69,15 +69,17 @@ static void compare(struct bbm *bbm, const struct ref_half *half, int level, uin
 	const struct ref_regime *regime = bbm->regime;
 	unsigned entries = half_entries(half, level);
 	unsigned shift = half_level_shift(half, level);
+	struct table_view old_view = table_view_open(regime, bbm->before, before_table, entries);
+	struct table_view new_view = table_view_open(regime, bbm->after, after_table, entries);
 
 	for (unsigned i = 0; i < entries && !bbm->stop; i++) {
 		uint64_t before_pa = before_table + i * 8, after_pa = after_table + i * 8;
 		uint64_t old, new, old_oa = 0, new_oa = 0;
 		const char *rule = NULL;
 
-		if (!ref_read_desc(regime, bbm->before, before_pa, &old))
+		if (!table_view_read(&old_view, i, &old))
 			continue; /* nothing readable was live */
-		if (!ref_read_desc(regime, bbm->after, after_pa, &new))
+		if (!table_view_read(&new_view, i, &new))
 			new = 0;
 		if (old == new &&before_pa == after_pa && bbm->before == bbm->after)
 			continue;

@@ -5,6 +5,8 @@
 
 #include "ref.h"
 
+#include <string.h>
+
 #define BIT(n)		(1ULL << (n))
 #define GENMASK(hi, lo) ((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
 
@@ -46,6 +48,44 @@ static inline unsigned half_entries(const struct ref_half *half, int level)
 
 bool ref_read_desc(const struct ref_regime *regime, const struct ref_mem *mem, uint64_t pa,
 		   uint64_t *desc);
+
+/* One table's descriptors for a scan: the memory's direct view of the whole
+ * table when it offers one, else entry-by-entry ref_read_desc() (which keeps
+ * the meaning of a failing read). Scans read every entry, often several
+ * times, so one lookup per table instead of per entry is what makes them
+ * cheap. */
+struct table_view {
+	const struct ref_regime *regime;
+	const struct ref_mem *mem;
+	uint64_t pa;
+	const uint8_t *bytes; /* NULL: read through mem->read64 */
+};
+
+static inline struct table_view table_view_open(const struct ref_regime *regime,
+						const struct ref_mem *mem, uint64_t pa,
+						unsigned entries)
+{
+	struct table_view view = {regime, mem, pa, NULL};
+
+	if (mem->table)
+		view.bytes = mem->table(mem->ctx, pa, (size_t)entries * 8);
+	return view;
+}
+
+static inline bool table_view_read(const struct table_view *view, unsigned index, uint64_t *desc)
+{
+	uint64_t raw;
+
+	if (!view->bytes)
+		return ref_read_desc(view->regime, view->mem, view->pa + (uint64_t)index * 8, desc);
+	/* Stored little-endian; SCTLR.EE=1 means the walker reads big-endian. */
+	memcpy(&raw, view->bytes + (size_t)index * 8, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	raw = __builtin_bswap64(raw);
+#endif
+	*desc = view->regime->big_endian ? __builtin_bswap64(raw) : raw;
+	return true;
+}
 enum desc_kind ref_desc_kind(const struct ref_regime *regime, const struct ref_half *half,
 			     uint64_t desc, int level);
 uint64_t ref_table_addr(const struct ref_half *half, uint64_t desc);

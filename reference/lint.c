@@ -150,9 +150,10 @@ static void lint_table(struct lint *lint, const struct ref_half *half, int level
 	unsigned entries = half_entries(half, level);
 	unsigned shift = half_level_shift(half, level);
 	uint64_t *descs = lint->buf[lint->depth];
+	struct table_view view = table_view_open(regime, &regime->mem, table, entries);
 
 	for (unsigned i = 0; i < entries; i++)
-		if (!ref_read_desc(regime, &regime->mem, table + i * 8, &descs[i]))
+		if (!table_view_read(&view, i, &descs[i]))
 			descs[i] = 0; /* reported by table_in_ram before we get here */
 
 	lint->path[lint->depth] = table;

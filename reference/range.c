@@ -83,6 +83,8 @@ static void walk_table(struct range_walk *walk, const struct ref_half *half, boo
 	uint64_t entry_mask = GENMASK(shift - 1, 0);
 	uint64_t index = (first - table_va) >> shift;
 	uint64_t last_index = (last - table_va) >> shift;
+	struct table_view view =
+	    table_view_open(regime, &regime->mem, table, half_entries(half, level));
 
 	for (; index <= last_index && !walk->stop; index++) {
 		uint64_t entry_va = table_va + (index << shift);
@@ -90,7 +92,7 @@ static void walk_table(struct range_walk *walk, const struct ref_half *half, boo
 		uint64_t hi = entry_va + entry_mask < last ? entry_va + entry_mask : last;
 		uint64_t desc;
 
-		if (!ref_read_desc(regime, &regime->mem, table + index * 8, &desc)) {
+		if (!table_view_read(&view, (unsigned)index, &desc)) {
 			emit_fault(walk, lo, hi, REF_FAULT_EXTERNAL_ABORT, level, upper);
 			continue;
 		}
@@ -100,8 +102,7 @@ static void walk_table(struct range_walk *walk, const struct ref_half *half, boo
 			 * whole run in one interval. */
 			while (index < last_index) {
 				uint64_t next;
-				if (!ref_read_desc(regime, &regime->mem, table + (index + 1) * 8,
-						   &next) ||
+				if (!table_view_read(&view, (unsigned)index + 1, &next) ||
 				    ref_desc_kind(regime, half, next, level) != DESC_INVALID)
 					break;
 				index++;

@@ -35,11 +35,20 @@
 
 /* Simulated physical memory as the walker sees it. read64 returns false when
  * there is no memory at pa (the walk reports an external abort); is_ram is
- * used by ref_lint() only and may be NULL (then read64 decides). */
+ * used by ref_lint() only and may be NULL (then read64 decides).
+ *
+ * table is optional (may be NULL) and only a speed-up for table scans: it
+ * returns a read-only pointer to the `bytes` bytes at [pa, pa+bytes), as
+ * stored (descriptors little-endian, before SCTLR.EE), or NULL when it
+ * cannot. Where it returns a pointer, reading 8 bytes at pa + 8*i must give
+ * what read64(pa + 8*i) gives; on NULL the walker reads that table entry by
+ * entry with read64, so failing reads keep their meaning. The pointer need
+ * only stay valid until the walker's call returns, without memory writes. */
 struct ref_mem {
 	void *ctx;
 	bool (*read64)(void *ctx, uint64_t pa, uint64_t *value);
 	bool (*is_ram)(void *ctx, uint64_t pa, uint64_t size);
+	const void *(*table)(void *ctx, uint64_t pa, size_t bytes);
 };
 
 struct ref_regs {

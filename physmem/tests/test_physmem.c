@@ -89,9 +89,46 @@ static void test_access(void)
 	physmem_free(mem);
 }
 
+/* Views are handed out only over written RAM in one chunk, and change
+ * nothing: the walker falls back to read64 whenever one is refused. */
+static void test_view(void)
+{
+	struct physmem *mem = physmem_new();
+	const uint64_t base = 0x80000000;
+	uint64_t value;
+
+	CHECK_EQ(physmem_add_bank(mem, base, 0x30000, NULL), 0);
+	CHECK(physmem_view(mem, base, 0x1000) == NULL); /* never written: no bytes yet */
+	CHECK(physmem_write64(mem, base + 0x1008, 0x1122334455667788ULL));
+	uint64_t writes = physmem_write_count(mem);
+	const uint8_t *view = physmem_view(mem, base + 0x1000, 0x1000);
+	CHECK(view != NULL);
+	if (view) {
+		memcpy(&value, view + 8, 8);
+		CHECK_EQ(value, 0x1122334455667788ULL);
+		memcpy(&value, view, 8);
+		CHECK_EQ(value, 0); /* the rest of a written page reads as zero */
+	}
+	CHECK(physmem_view(mem, base, 0x2000) == NULL);		 /* page 0 not live */
+	CHECK(physmem_view(mem, base + 0x1000, 0x2000) == NULL); /* page 2 not live */
+	CHECK(physmem_view(mem, base + 0x1000, 0) == NULL);
+	CHECK(physmem_write_count(mem) == writes); /* views write nothing */
+	CHECK(physmem_zero(mem, base, 0x30000));
+	CHECK(physmem_view(mem, base, 0x10000) != NULL);
+	CHECK(physmem_view(mem, base + 0x8000, 0x10000) == NULL); /* spans two chunks */
+	CHECK(physmem_view(mem, base + 0x28000, 0x8000) != NULL);
+	CHECK(physmem_view(mem, base + 0x2c000, 0x8000) == NULL); /* runs past RAM */
+	CHECK(physmem_view(mem, 0x1000, 8) == NULL);		  /* not RAM */
+	physmem_reset(mem);
+	CHECK_EQ(physmem_add_bank(mem, base, 0x30000, NULL), 0);
+	CHECK(physmem_view(mem, base, 0x1000) == NULL); /* reset forgets contents */
+	physmem_free(mem);
+}
+
 int main(void)
 {
 	test_banks();
 	test_access();
+	test_view();
 	return check_report("test_physmem");
 }

@@ -19,9 +19,22 @@ static bool fixture_is_ram(void *ctx, uint64_t pa, uint64_t size)
 	return physmem_is_ram(ctx, pa, size);
 }
 
+static const void *fixture_table(void *ctx, uint64_t pa, size_t bytes)
+{
+	return physmem_view(ctx, pa, bytes);
+}
+
+/* With whole-table views, as the oracle uses it. */
 static inline struct ref_mem fixture_mem(struct physmem *pm)
 {
-	struct ref_mem mem = {pm, fixture_read64, fixture_is_ram};
+	struct ref_mem mem = {pm, fixture_read64, fixture_is_ram, fixture_table};
+	return mem;
+}
+
+/* Entry by entry only: the fallback every view must agree with. */
+static inline struct ref_mem fixture_mem_per_entry(struct physmem *pm)
+{
+	struct ref_mem mem = {pm, fixture_read64, fixture_is_ram, NULL};
 	return mem;
 }
 

@@ -485,7 +485,7 @@ static void test_va_ranges(void)
 	struct ref_features bad = {.pa_bits = 47};
 	CHECK(ref_regime_init(&regime, &regs, &bad, &mem, why, sizeof(why)) == -1);
 	CHECK(strstr(why, "47") != NULL);
-	struct ref_mem nomem = {NULL, NULL, NULL};
+	struct ref_mem nomem = {NULL, NULL, NULL, NULL};
 	CHECK(ref_walk(&regs, NULL, &nomem, 0, REF_EL1_READ, &res, why, sizeof(why)) == -1);
 	CHECK_EQ(res.fault, REF_FAULT_TRANSLATION);
 	CHECK(ref_walk(&regs, NULL, &mem, 0x80000004ULL, 99, &res, why, sizeof(why)) == 0);
