@@ -342,7 +342,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	bool tty = isatty(1);
-	double last_plain = -10;
+	double last_plain = -10, interrupted_at = 0;
+	int last_signal = 0;
 	for (bool first = true;; first = false) {
 		double elapsed = now() - start;
 		bool any = false;
@@ -389,11 +390,20 @@ int cmd_run(int argc, char **argv)
 		if (!any)
 			break;
 		if (interrupted) {
-			/* libFuzzer and AFL++ stop cleanly on SIGINT and print stats. */
-			for (size_t i = 0; i < nchosen; i++)
-				for (int p = 0; p < workers[i].npids; p++)
-					if (workers[i].pids[p] > 0)
-						kill(workers[i].pids[p], SIGINT);
+			/* SIGINT lets libFuzzer and AFL++ stop cleanly; a fuzzer
+			 * still running 5 s later gets SIGTERM, at 10 s SIGKILL,
+			 * each sent to its whole process group (fork-mode workers
+			 * included). */
+			if (interrupted_at == 0)
+				interrupted_at = elapsed;
+			double waited = elapsed - interrupted_at;
+			int sig = waited < 5 ? SIGINT : waited < 10 ? SIGTERM : SIGKILL;
+			if (sig != last_signal)
+				for (size_t i = 0; i < nchosen; i++)
+					for (int p = 0; p < workers[i].npids; p++)
+						if (workers[i].pids[p] > 0)
+							kill(-workers[i].pids[p], sig);
+			last_signal = sig;
 		}
 		usleep(1000000);
 	}

@@ -25,9 +25,9 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- processes --------------------------------------------------------- */
 
-/* Start argv with stdout and stderr appended to log_path (or inherited when
- * NULL) and extra "NAME=value" environment entries (NULL-terminated, may be
- * NULL). Returns the pid or -1. */
+/* Start argv in a process group of its own, with stdout and stderr appended
+ * to log_path (or inherited when NULL) and extra "NAME=value" environment
+ * entries (NULL-terminated, may be NULL). Returns the pid or -1. */
 pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra[]);
 /* Run argv to completion within timeout_s, capturing up to out_len - 1
  * bytes of its combined output. Returns the exit status, 128 + signal when

@@ -35,6 +35,9 @@ pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra
 	pid_t pid = fork();
 	if (pid != 0)
 		return pid;
+	/* Its own process group: the campaign signals a fuzzer together with
+	 * the workers it forks. */
+	setpgid(0, 0);
 	if (log_path) {
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd < 0)
