@@ -23,6 +23,19 @@ check "report.html has SVG plots" grep -q '<svg' camp/report.html
 check "minimized reproducer written" test -n "$(ls camp/findings/*.bin 2>/dev/null)"
 check "progress lines when not a terminal" grep -q 'execs=' run.txt
 
+# Ctrl-C (SIGINT) stops a long campaign within seconds and still writes
+# the report.
+"$pgdfuzz" run --time 120 --jobs 2 --fuzzers fuzzers --out camp-int idmap > int.txt 2>&1 &
+pid=$!
+sleep 8
+kill -INT $pid
+start=$(date +%s)
+wait $pid
+took=$(( $(date +%s) - start ))
+check "SIGINT stops the campaign within 20 s" test $took -le 20
+check "the interrupted report is written" grep -q '(interrupted)' camp-int/report.md
+check "no fuzzer outlives the campaign" test -z "$(pgrep -f "$work/fuzzers/fuzz_idmap")"
+
 # triage: many copies and variants of one finding collapse to one group.
 mkdir -p crashes
 "$pgdfuzz" encode "$src/cli/tests/planted.txt" -o crashes/crash-0
