@@ -17,7 +17,7 @@ cmake -S . -B build/bench-afl -DCMAKE_C_COMPILER=afl-clang-fast -DCMAKE_CXX_COMP
 	-DPGDFUZZ_TESTS=OFF >/dev/null
 AFL_QUIET=1 cmake --build build/bench-afl -j"$jobs" >/dev/null
 
-work=$(mktemp -d "${TMPDIR:-/var/tmp}/pgdfuzz-bench.XXXXXX")
+work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 libfuzzer_rate() { # binary seeds
 	rm -rf "$work/c" && mkdir -p "$work/c" && cp "$2"/* "$work/c/"
