@@ -335,8 +335,11 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 	case_decode(data, size, &c);
 	c.harness = harness;
 	oracle_run(shared_oracle, &c, &verdict);
-	const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
-	bool report_only = no_abort && no_abort[0] == '1';
+	static int report_only = -1; /* read the environment once per process */
+	if (report_only < 0) {
+		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
+		report_only = no_abort && no_abort[0] == '1';
+	}
 	FILE *out = report_only ? stdout : stderr;
 	if (report_only)
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
