@@ -27,6 +27,18 @@ struct kernel_config {
 	int root_level;	     /* 4 - CONFIG_PGTABLE_LEVELS */
 };
 
+/* The config of the object being compiled, from the command-line and shim
+ * macros (used by the glue files only). */
+#ifdef SHIM_PA_52
+#define KERNEL_OBJ_PA52 true
+#else
+#define KERNEL_OBJ_PA52 false
+#endif
+#define KERNEL_OBJ_CONFIG                                                                          \
+	{                                                                                          \
+		KERNEL_OBJ_NAME, PAGE_SHIFT, VA_BITS, KERNEL_OBJ_PA52, 4 - CONFIG_PGTABLE_LEVELS   \
+	}
+
 /* arch/arm64/kernel/pi/map_range.c (Linux 6.9+). tables_va_offset is the
  * kernel's va_offset: host address of a table = its PA + va_offset. */
 struct kernel_map_range {

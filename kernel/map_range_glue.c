@@ -15,12 +15,6 @@ static void call_map_range(uint64_t *next_table_pa, uint64_t start, uint64_t end
 }
 
 const struct kernel_map_range KERNEL_OBJ = {
-    .config = {KERNEL_OBJ_NAME, PAGE_SHIFT, VA_BITS,
-#ifdef SHIM_PA_52
-	       true,
-#else
-	       false,
-#endif
-	       4 - CONFIG_PGTABLE_LEVELS},
+    .config = KERNEL_OBJ_CONFIG,
     .map_range = call_map_range,
 };

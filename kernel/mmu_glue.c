@@ -24,13 +24,7 @@ static bool call_safe(uint64_t old_desc, uint64_t new_desc)
 }
 
 const struct kernel_mmu KERNEL_OBJ = {
-    .config = {KERNEL_OBJ_NAME, PAGE_SHIFT, VA_BITS,
-#ifdef SHIM_PA_52
-	       true,
-#else
-	       false,
-#endif
-	       4 - CONFIG_PGTABLE_LEVELS},
+    .config = KERNEL_OBJ_CONFIG,
     .create_pgd_mapping = call_create,
     .change_is_safe = call_safe,
 };
