@@ -17,6 +17,21 @@
 
 /* ---- Shared pieces ------------------------------------------------------ */
 
+/* Set by oracle_fuzz_kernel_one() from PGDFUZZ_KERNEL_CONFIG: judge only
+ * the cases that select this kernel object (NULL: all). */
+static const char *only_config;
+
+static bool skipped(const struct kernel_config *config)
+{
+	return only_config && strcmp(config->name, only_config);
+}
+
+/* The case model a backend is driven by. */
+static enum case_harness harness_of(const char *backend)
+{
+	return !strcmp(backend, "reloc") ? CASE_HARNESS_RELOC : CASE_HARNESS_BUILDER;
+}
+
 /* Page-widened [va, last] and pa of an op inside the callers' contract. */
 static bool op_in_contract(const struct pgd_tree *tree, const struct case_op *op, uint64_t *va,
 			   uint64_t *last, uint64_t *pa)
@@ -326,6 +341,8 @@ static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
 	if (!setup(oracle, c, &geo, geometry, sizeof(geometry)))
 		return;
 	const struct kernel_map_range *obj = kernel_find_map_range(&geo);
+	if (obj && skipped(&obj->config))
+		return;
 	if (!obj) {
 		oracle_detail(verdict, "no map_range object for geometry %s: not compared\n",
 			      geometry);
@@ -502,6 +519,8 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 	if (!setup(oracle, c, &geo, geometry, sizeof(geometry)))
 		return;
 	const struct kernel_mmu *obj = kernel_find_mmu(&geo);
+	if (obj && skipped(&obj->config))
+		return;
 	if (!obj) {
 		oracle_detail(verdict, "no mmu.c object for geometry %s: not compared\n", geometry);
 		return;
@@ -602,27 +621,84 @@ void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct 
 		oracle_detail(verdict, "unknown kernel backend \"%s\" (map_range, mmu)\n", backend);
 }
 
+/* The environment of a kernel fuzz target, read once per process:
+ * PGDFUZZ_NO_ABORT=1 prints every verdict and never aborts;
+ * PGDFUZZ_KERNEL_KNOWN=FILE names the allowlist of written-up findings;
+ * PGDFUZZ_KERNEL_CONFIG=NAME (e.g. "16k-48") judges only cases whose
+ * geometry selects that kernel object and skips the rest, so a campaign can
+ * spend its time on one configuration. Skipping never changes the verdict
+ * of a case that is judged, so a finding reproduces without it.
+ * PGDFUZZ_KERNEL_SEEN=FILE also appends each known signature's first
+ * sighting to FILE (libFuzzer's fork mode discards its jobs' output). */
+struct fuzz_env {
+	bool report_only;
+	const char *known;
+	const char *only_config;
+	const char *seen_log;
+};
+
+static const struct fuzz_env *fuzz_env(void)
+{
+	static struct fuzz_env env;
+	static bool loaded;
+	if (!loaded) {
+		loaded = true;
+		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
+		env.report_only = no_abort && no_abort[0] == '1';
+		env.known = getenv("PGDFUZZ_KERNEL_KNOWN");
+		if (env.known && !env.known[0])
+			env.known = NULL;
+		env.only_config = getenv("PGDFUZZ_KERNEL_CONFIG");
+		if (env.only_config && !env.only_config[0])
+			env.only_config = NULL;
+		env.seen_log = getenv("PGDFUZZ_KERNEL_SEEN");
+	}
+	return &env;
+}
+
+/* Known findings are printed the first time each signature is seen, so a
+ * long campaign's log lists what it hit without one line per input. */
+static bool first_sighting(const char *signature)
+{
+	static char seen[256][sizeof(((struct oracle_verdict *)0)->signature)];
+	static unsigned count;
+	for (unsigned i = 0; i < count; i++)
+		if (!strcmp(seen[i], signature))
+			return false;
+	if (count < sizeof(seen) / sizeof(seen[0]))
+		snprintf(seen[count++], sizeof(seen[0]), "%s", signature);
+	return true;
+}
+
 int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size)
 {
 	static struct oracle *oracle;
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
+	const struct fuzz_env *env = fuzz_env();
 	if (!oracle && !(oracle = oracle_new()))
 		abort(); /* out of host memory before any input */
 	case_decode(data, size, &c);
-	c.harness = CASE_HARNESS_BUILDER;
+	c.harness = harness_of(backend);
+	only_config = env->only_config;
 	oracle_run_kernel(oracle, backend, &c, &verdict);
-	const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
-	if (no_abort && no_abort[0] == '1') {
+	only_config = NULL;
+	if (env->report_only) {
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
 		return 0;
 	}
 	if (!verdict.finding)
 		return 0;
 	/* Listed (known) findings are reported but do not stop the run. */
-	const char *known = getenv("PGDFUZZ_KERNEL_KNOWN");
-	if (known && known[0] && kernel_known_finding(known, verdict.signature)) {
-		printf("pgdfuzz: KNOWN %s\n", verdict.signature);
+	if (env->known && kernel_known_finding(env->known, verdict.signature)) {
+		if (first_sighting(verdict.signature)) {
+			printf("pgdfuzz: KNOWN %s\n", verdict.signature);
+			FILE *log = env->seen_log ? fopen(env->seen_log, "a") : NULL;
+			if (log) {
+				fprintf(log, "%s\n", verdict.signature);
+				fclose(log);
+			}
+		}
 		return 0;
 	}
 	fprintf(stderr, "pgdfuzz: FINDING %s\n--- case ---\n", verdict.signature);
