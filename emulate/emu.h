@@ -214,9 +214,32 @@ struct emu_segment {
 	uint64_t src, dst, size;
 };
 
+/* Where a foreign routine finds its arguments: a kimage the plan writes in
+ * RAM, fields at these byte offsets (Linux's struct kimage as the routine's
+ * build laid it out). Values are PAs except phys_offset (PA - VA of the
+ * linear map); el2_vectors is always 0 (the routine runs at EL1). */
+struct emu_kimage_layout {
+	uint32_t size;
+	uint32_t head, start, dtb_mem, el2_vectors, zero_page, ttbr1, phys_offset;
+};
+
+/* A relocation routine other than pgdfuzz's own, such as the kernel's
+ * arm64_relocate_new_kernel (kernel/). Linear strategy only: after
+ * pgdfuzz's prologue installs the regime (TTBR0 = the idmap of the control
+ * page, TTBR1 = the live linear map), it is entered at its first byte with
+ * x0 = the kimage's linear-map VA, and must do its own switch to the copy.
+ * Position independent, at most a page minus pgdfuzz's blob. */
+struct emu_routine {
+	const char *name;
+	const unsigned char *code;
+	size_t len;
+	struct emu_kimage_layout kimage;
+};
+
 struct emu_reloc_input {
 	enum emu_strategy strategy;
-	struct pgd_config config; /* granule, va_bits, pa_bits of the tables */
+	const struct emu_routine *routine; /* NULL: pgdfuzz's own reloc.S */
+	struct pgd_config config;	   /* granule, va_bits, pa_bits of the tables */
 	const struct emu_segment *segments;
 	size_t nsegments;
 	uint64_t entry; /* PA of the new image's entry, in RAM */
@@ -227,6 +250,9 @@ struct emu_reloc_input {
  * public so tests can damage them on purpose. */
 struct emu_reloc_plan {
 	enum emu_strategy strategy;
+	const struct emu_routine *routine; /* NULL: pgdfuzz's own */
+	uint64_t routine_pa;		   /* where a foreign routine starts */
+	uint64_t kimage;		   /* PA of its kimage; else 0 */
 	uint64_t granule;
 	uint64_t head;	      /* IND_INDIRECTION | first list page */
 	unsigned list_pages;  /* indirection pages */

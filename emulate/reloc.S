@@ -14,6 +14,8 @@
  *   x5 TTBR1 value of the zero page used for break-before-make
  *   x6 SCTLR_EL1 value with the MMU off
  *   x7 page size of the list (the granule)
+ *   x8 another routine to branch to once the prologue is done (0: this
+ *      one); it gets x0 unchanged
  *
  * Exit: x0 = dtb, x1..x3 = 0, MMU off, PC = entry.
  * Only local labels: the assembler resolves every branch, so the blob
@@ -46,6 +48,9 @@
 	msr	ttbr1_el1, x4
 	isb
 .Lttbr1_ready:
+	cbz	x8, .Lown_routine
+	br	x8
+.Lown_routine:
 	/* Smallest D-cache line, for cleaning each copied page to PoC. */
 	mrs	x21, ctr_el0
 	ubfx	x21, x21, #16, #4

@@ -281,6 +281,33 @@ static int build_linear(struct emu_reloc_plan *plan, struct physmem *mem, struct
 	return 0;
 }
 
+/* The fields of struct kimage a foreign routine reads, as Linux's
+ * machine_kexec_post_load() fills them for a relocation at EL1. */
+static int write_kimage(const struct emu_reloc_plan *plan, struct physmem *mem,
+			const struct emu_kimage_layout *layout, struct emu_error *err)
+{
+	const struct {
+		uint32_t offset;
+		uint64_t value;
+	} fields[] = {
+	    {layout->head, plan->head},
+	    {layout->start, plan->entry},
+	    {layout->dtb_mem, plan->dtb},
+	    {layout->el2_vectors, 0},
+	    {layout->zero_page, plan->zero_page},
+	    {layout->ttbr1, plan->copy.root_pa},
+	    {layout->phys_offset, plan->phys_offset},
+	};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i].offset + 8 > layout->size ||
+		    !physmem_write64(mem, plan->kimage + fields[i].offset, fields[i].value)) {
+			emu_error_set(err, "kimage field at offset %u outside its %u bytes",
+				      fields[i].offset, layout->size);
+			return -1;
+		}
+	return 0;
+}
+
 static int materialise(struct physmem *mem, uint64_t pa, uint64_t size, struct emu_error *err)
 {
 	for (uint64_t off = 0; off < size; off += PHYSMEM_PAGE)
@@ -307,13 +334,24 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 		return -1;
 	}
 	uint64_t granule = pgd_granule(&base_geo);
-	if (emu_reloc_blob_len > granule) {
+	const struct emu_routine *routine = in->routine;
+	uint64_t routine_offset = (emu_reloc_blob_len + 15) & ~15ULL;
+	if (routine_offset + (routine ? routine->len : 0) > granule) {
 		emu_error_set(err, "routine larger than a page");
+		return -1;
+	}
+	if (routine && (in->strategy != EMU_RELOC_LINEAR || !routine->code || !routine->len ||
+			routine->kimage.size > granule)) {
+		emu_error_set(err,
+			      "routine %s: needs the linear strategy, code, and a kimage "
+			      "no larger than a page",
+			      routine->name);
 		return -1;
 	}
 	if (validate(in, mem, granule, err))
 		return -1;
 	plan->strategy = in->strategy;
+	plan->routine = routine;
 	plan->granule = granule;
 	plan->entry = in->entry;
 	plan->dtb = in->dtb;
@@ -353,6 +391,12 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 	if (alloc_page(&ops, mem, granule, &plan->control, err) ||
 	    !physmem_write(mem, plan->control, emu_reloc_blob, emu_reloc_blob_len))
 		goto out;
+	if (routine) {
+		plan->routine_pa = plan->control + routine_offset;
+		if (!physmem_write(mem, plan->routine_pa, routine->code, routine->len) ||
+		    alloc_page(&ops, mem, granule, &plan->kimage, err))
+			goto out;
+	}
 	if (in->entry >= plan->control && in->entry - plan->control < granule) {
 		emu_error_set(err, "entry lies in the control page");
 		goto out;
@@ -374,6 +418,8 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 			goto out;
 		break;
 	}
+	if (routine && write_kimage(plan, mem, &routine->kimage, err))
+		goto out;
 
 	/* Every page the guest may touch must exist before the run. */
 	for (size_t i = 0; i < in->nsegments; i++)
@@ -384,6 +430,7 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 		if (materialise(mem, list_pages[i], granule, err))
 			goto out;
 	if (materialise(mem, plan->control, granule, err) ||
+	    (plan->kimage && materialise(mem, plan->kimage, granule, err)) ||
 	    materialise(mem, in->entry & ~(PHYSMEM_PAGE - 1), PHYSMEM_PAGE, err) ||
 	    (plan->zero_page && materialise(mem, plan->zero_page, granule, err)) ||
 	    (physmem_is_ram(mem, in->dtb, 1) &&
@@ -492,16 +539,24 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 	if (emu_begin(emu, err) || emu_map_memory(emu, mem, linear, plan->phys_offset, err))
 		return -1;
 
+	/* A foreign routine gets the kimage's VA in x0 and switches TTBR1
+	 * itself; pgdfuzz's own gets its arguments in x0..x7. */
+	const bool foreign = plan->routine != NULL;
 	const uint64_t x[] = {
-	    plan->head,	     plan->entry,
-	    plan->dtb,	     plan->phys_offset,
-	    plan->new_ttbr1, linear ? pgd_ttbr(&plan->copy.geo, plan->zero_page) : 0,
-	    SCTLR_MMU_OFF,   plan->granule,
+	    foreign ? plan->kimage - plan->phys_offset : plan->head,
+	    plan->entry,
+	    plan->dtb,
+	    plan->phys_offset,
+	    foreign ? 0 : plan->new_ttbr1,
+	    linear ? pgd_ttbr(&plan->copy.geo, plan->zero_page) : 0,
+	    SCTLR_MMU_OFF,
+	    plan->granule,
+	    foreign ? plan->routine_pa : 0,
 	};
 	const uint64_t prologue[] = {plan->regs.mair, plan->regs.tcr, plan->regs.ttbr0,
 				     plan->regs.ttbr1, plan->regs.sctlr};
 	int bad = 0;
-	for (unsigned i = 0; i < 8; i++)
+	for (unsigned i = 0; i < sizeof(x) / sizeof(x[0]); i++)
 		bad |= emu_write_x(emu, i, x[i]);
 	for (unsigned i = 0; i < 5; i++)
 		bad |= emu_write_x(emu, 20 + i, prologue[i]);
@@ -568,9 +623,11 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 	check_copy(mem, plan, rep);
 	rep->ok = rep->entry_ok && rep->copy_ok;
 
-	int len = snprintf(rep->summary, sizeof(rep->summary), "%s: stop=%s pc=0x%llx insns=%llu",
-			   emu_strategy_name(plan->strategy), emu_stop_name(rep->stop),
-			   (unsigned long long)rep->pc, (unsigned long long)rep->insns);
+	int len =
+	    snprintf(rep->summary, sizeof(rep->summary), "%s%s%s: stop=%s pc=0x%llx insns=%llu",
+		     emu_strategy_name(plan->strategy), foreign ? "/" : "",
+		     foreign ? plan->routine->name : "", emu_stop_name(rep->stop),
+		     (unsigned long long)rep->pc, (unsigned long long)rep->insns);
 	if (rep->stop == EMU_STOP_FAULT || rep->stop == EMU_STOP_UNMAPPED)
 		len += snprintf(rep->summary + len, sizeof(rep->summary) - (size_t)len,
 				" %s%s at va 0x%llx: %s L%d", rep->fault_fetch ? "fetch" : "",

@@ -22,6 +22,8 @@ extern const struct kernel_map_range *const kernel_map_range_table[];
 extern const size_t kernel_map_range_table_count;
 extern const struct kernel_mmu *const kernel_mmu_table[];
 extern const size_t kernel_mmu_table_count;
+extern const struct kernel_reloc kernel_reloc_table[];
+extern const size_t kernel_reloc_table_count;
 
 bool kernel_config_matches(const struct kernel_config *config, const struct pgd_geometry *geo)
 {
@@ -68,6 +70,24 @@ const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo)
 	for (size_t i = 0; i < kernel_mmu_table_count; i++)
 		if (kernel_config_matches(&kernel_mmu_table[i]->config, geo))
 			return kernel_mmu_table[i];
+	return NULL;
+}
+
+size_t kernel_reloc_count(void)
+{
+	return kernel_reloc_table_count;
+}
+
+const struct kernel_reloc *kernel_reloc_at(size_t index)
+{
+	return index < kernel_reloc_table_count ? &kernel_reloc_table[index] : NULL;
+}
+
+const struct kernel_reloc *kernel_find_reloc(unsigned page_shift)
+{
+	for (size_t i = 0; i < kernel_reloc_table_count; i++)
+		if (kernel_reloc_table[i].config.page_shift == page_shift)
+			return &kernel_reloc_table[i];
 	return NULL;
 }
 

@@ -105,6 +105,17 @@ struct kernel_mmu {
 	bool (*change_is_safe)(uint64_t old_desc, uint64_t new_desc);
 };
 
+/* arch/arm64/kernel/relocate_kernel.S (Linux 5.14+): arm64_relocate_new_kernel
+ * assembled for one granule against kernel/shim/reloc, as position-independent
+ * bytes to copy into a kexec control page. It is entered with x0 = the VA of
+ * a kimage laid out as kimage.h says, and depends on the granule only (the
+ * shim configures 48-bit VAs and PAs). */
+struct kernel_reloc {
+	struct kernel_config config; /* "4k", "16k", "64k" */
+	const unsigned char *code;
+	size_t len;
+};
+
 /* Linux's NO_*_MAPPINGS flags for create_pgd_mapping. */
 #define KERNEL_NO_BLOCK_MAPPINGS (1 << 0)
 #define KERNEL_NO_CONT_MAPPINGS	 (1 << 1)
@@ -126,6 +137,10 @@ const struct kernel_map_range *kernel_find_map_range(const struct pgd_geometry *
 size_t kernel_mmu_count(void);
 const struct kernel_mmu *kernel_mmu_at(size_t index);
 const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo);
+
+size_t kernel_reloc_count(void);
+const struct kernel_reloc *kernel_reloc_at(size_t index);
+const struct kernel_reloc *kernel_find_reloc(unsigned page_shift);
 
 /* True if config is the kernel configuration for geo. */
 bool kernel_config_matches(const struct kernel_config *config, const struct pgd_geometry *geo);

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-static struct emu *engine(struct oracle *oracle, struct oracle_verdict *verdict)
+struct emu *oracle_engine(struct oracle *oracle, struct oracle_verdict *verdict)
 {
 	struct emu_error err;
 	if (!oracle->emu) {
@@ -33,6 +33,108 @@ static void reset_banks(struct oracle *oracle, const struct pgd_case *c, uint64_
 	}
 }
 
+/* Every word of a page says where it came from, and destinations start out
+ * different from any source: a routine that copies nothing, or copies the
+ * wrong page, leaves bytes the copy check sees. Fresh RAM is all zeros,
+ * which would make both invisible. */
+static uint64_t fill_word(uint64_t pa, bool destination)
+{
+	uint64_t word = (pa + 1) * 0x9e3779b97f4a7c15ULL;
+	return destination ? ~(word ^ (word >> 31)) : word ^ (word >> 29);
+}
+
+static void fill_pages(struct physmem *mem, uint64_t pa, uint64_t size, bool destination)
+{
+	for (uint64_t off = 0; off < size; off += 8)
+		physmem_write64(mem, pa + off, fill_word(pa + off, destination));
+}
+
+bool oracle_reloc_request(const struct pgd_case *c, struct pgd_config *config,
+			  struct pgd_geometry *geo, struct emu_segment *segments)
+{
+	struct pgd_error perr;
+	/* Unicorn 2.0.1 has no LPA, LPA2 or LVA (see the deviation table in
+	 * emulate/at.c): relocation runs use the 48-bit forms of the geometry. */
+	*config = c->geometry;
+	config->lpa2 = false;
+	config->pa_bits = config->pa_bits > 48 ? 48 : config->pa_bits;
+	config->va_bits = config->va_bits > 48 ? 48 : config->va_bits;
+	if (!c->kexec.present || !c->kexec.n_segments || pgd_geometry_init(geo, config, &perr))
+		return false;
+	for (unsigned i = 0; i < c->kexec.n_segments; i++)
+		segments[i] = (struct emu_segment){
+		    c->kexec.segments[i].src, c->kexec.segments[i].dst, c->kexec.segments[i].size};
+	return true;
+}
+
+void oracle_reloc_memory(struct oracle *oracle, const struct pgd_case *c,
+			 const struct pgd_geometry *geo)
+{
+	/* RAM the machine can address: the case's PA size, and the emulated
+	 * CPU's. */
+	reset_banks(oracle, c,
+		    1ULL << (geo->pa_bits < EMU_CPU_PA_BITS ? geo->pa_bits : EMU_CPU_PA_BITS));
+	const uint64_t limit = CASE_MAX_KEXEC_PAGES * (64ULL << 10);
+	for (unsigned i = 0; i < c->kexec.n_segments; i++) {
+		const struct case_segment *s = &c->kexec.segments[i];
+		uint64_t size = s->size < limit ? s->size : limit;
+		/* Only RAM: emu_reloc_prepare() refuses segments outside it. */
+		if (physmem_is_ram(oracle->mem, s->dst, size))
+			fill_pages(oracle->mem, s->dst, size, true);
+	}
+	for (unsigned i = 0; i < c->kexec.n_segments; i++) {
+		const struct case_segment *s = &c->kexec.segments[i];
+		uint64_t size = s->size < limit ? s->size : limit;
+		if (physmem_is_ram(oracle->mem, s->src, size))
+			fill_pages(oracle->mem, s->src, size, false);
+	}
+}
+
+void oracle_reloc_finding(struct oracle *oracle, struct oracle_verdict *verdict,
+			  const char *harness, const char *name, const char *geometry,
+			  const struct pgd_geometry *geo, const struct emu_reloc_plan *plan,
+			  const struct emu_reloc_report *rep)
+{
+	char kind[64];
+	snprintf(kind, sizeof(kind), "%s-%s", name,
+		 !rep->entry_ok ? emu_stop_name(rep->stop) : "copy-mismatch");
+	int level = rep->stop == EMU_STOP_FAULT ? rep->fault.level : PGD_NO_LEVEL;
+	oracle_finding(verdict, harness, kind, geometry, level,
+		       "%s: %s\n  pc 0x%llx x0 0x%llx x1 0x%llx sctlr 0x%llx, "
+		       "%llu instructions, %llu bytes differ (first at PA 0x%llx)",
+		       name, rep->summary, (unsigned long long)rep->pc,
+		       (unsigned long long)rep->x[0], (unsigned long long)rep->x[1],
+		       (unsigned long long)rep->sctlr, (unsigned long long)rep->insns,
+		       (unsigned long long)rep->mismatched_bytes,
+		       (unsigned long long)rep->first_mismatch_pa);
+	if (rep->stop == EMU_STOP_FAULT)
+		oracle_detail(verdict,
+			      "  fault at VA 0x%016llx (%s): %s at level %d, PAR 0x%016llx\n",
+			      (unsigned long long)rep->fault_va,
+			      rep->fault_fetch	 ? "fetch"
+			      : rep->fault_write ? "write"
+						 : "read",
+			      emu_fault_kind_name(rep->fault.kind), rep->fault.level,
+			      (unsigned long long)rep->fault.par);
+	/* Show the walk of the faulting VA in the tables in use (and keep the
+	 * tables for oracle_dump_tables()). */
+	if (plan->regs.sctlr & 1) {
+		struct ref_regs regs = {plan->regs.tcr, plan->regs.ttbr0, plan->regs.ttbr1,
+					plan->regs.sctlr, plan->regs.mair};
+		struct ref_features features = oracle_features(geo);
+		struct ref_mem mem = oracle_ref_mem(oracle->mem);
+		struct ref_result walk;
+		char why[128];
+		bool faulted = rep->stop == EMU_STOP_FAULT || rep->stop == EMU_STOP_UNMAPPED;
+		if (faulted && !ref_walk(&regs, &features, &mem, rep->fault_va, REF_EL1_READ, &walk,
+					 why, sizeof(why)))
+			oracle_detail_chain(verdict, &walk);
+		oracle->regs = regs;
+		oracle->features = features;
+		oracle->have_tables = true;
+	}
+}
+
 static const enum emu_strategy strategy_of[] = {
     [CASE_RELOC_MMU_OFF] = EMU_RELOC_MMU_OFF,
     [CASE_RELOC_IDMAP] = EMU_RELOC_IDMAP,
@@ -43,24 +145,15 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict)
 {
 	struct pgd_geometry geo;
-	struct pgd_error perr;
-	/* Unicorn 2.0.1 has no LPA, LPA2 or LVA (see the deviation table in
-	 * emulate/at.c): relocation runs use the 48-bit forms of the geometry. */
-	struct pgd_config config = c->geometry;
-	config.lpa2 = false;
-	config.pa_bits = config.pa_bits > 48 ? 48 : config.pa_bits;
-	config.va_bits = config.va_bits > 48 ? 48 : config.va_bits;
-	if (!c->kexec.present || !c->kexec.n_segments || pgd_geometry_init(&geo, &config, &perr))
+	struct pgd_config config;
+	struct emu_segment segments[CASE_MAX_SEGMENTS];
+	if (!oracle_reloc_request(c, &config, &geo, segments))
 		return;
-	struct emu *emu = engine(oracle, verdict);
+	struct emu *emu = oracle_engine(oracle, verdict);
 	if (!emu)
 		return;
 	char geometry[48];
 	pgd_geometry_class(&geo, geometry, sizeof(geometry));
-	struct emu_segment segments[CASE_MAX_SEGMENTS];
-	for (unsigned i = 0; i < c->kexec.n_segments; i++)
-		segments[i] = (struct emu_segment){
-		    c->kexec.segments[i].src, c->kexec.segments[i].dst, c->kexec.segments[i].size};
 
 	bool baseline_ok = false;
 	int first =
@@ -79,11 +172,7 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		struct emu_reloc_report rep;
 		struct emu_error err;
 		const char *name = emu_strategy_name(in.strategy);
-		/* RAM the machine can address: the case's PA size, and the
-		 * emulated CPU's. */
-		reset_banks(
-		    oracle, c,
-		    1ULL << (geo.pa_bits < EMU_CPU_PA_BITS ? geo.pa_bits : EMU_CPU_PA_BITS));
+		oracle_reloc_memory(oracle, c, &geo);
 		if (emu_reloc_prepare(&plan, oracle->mem, &in, &err)) {
 			/* A layout the plain MMU-off copy cannot run is not a case;
 			 * one it can run but a strategy cannot build is a finding. */
@@ -114,47 +203,9 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		verdict->ops_done++;
 		if (s == CASE_RELOC_MMU_OFF)
 			baseline_ok = rep.ok;
-		if (!rep.ok) {
-			char kind[64];
-			snprintf(kind, sizeof(kind), "%s-%s", name,
-				 !rep.entry_ok ? emu_stop_name(rep.stop) : "copy-mismatch");
-			int level = rep.stop == EMU_STOP_FAULT ? rep.fault.level : PGD_NO_LEVEL;
-			oracle_finding(
-			    verdict, "reloc", kind, geometry, level,
-			    "strategy %s: %s\n  pc 0x%llx x0 0x%llx x1 0x%llx sctlr 0x%llx, "
-			    "%llu instructions, %llu bytes differ (first at PA 0x%llx)",
-			    name, rep.summary, (unsigned long long)rep.pc,
-			    (unsigned long long)rep.x[0], (unsigned long long)rep.x[1],
-			    (unsigned long long)rep.sctlr, (unsigned long long)rep.insns,
-			    (unsigned long long)rep.mismatched_bytes,
-			    (unsigned long long)rep.first_mismatch_pa);
-			if (rep.stop == EMU_STOP_FAULT)
-				oracle_detail(verdict,
-					      "  fault at VA 0x%016llx (%s%s): %s at level %d, PAR "
-					      "0x%016llx\n",
-					      (unsigned long long)rep.fault_va,
-					      rep.fault_fetch	? "fetch"
-					      : rep.fault_write ? "write"
-								: "read",
-					      "", emu_fault_kind_name(rep.fault.kind),
-					      rep.fault.level, (unsigned long long)rep.fault.par);
-			/* Show the walk of the faulting VA in the tables in use. */
-			if (plan.regs.sctlr & 1) {
-				struct ref_regs regs = {plan.regs.tcr, plan.regs.ttbr0,
-							plan.regs.ttbr1, plan.regs.sctlr,
-							plan.regs.mair};
-				struct ref_features features = oracle_features(&geo);
-				struct ref_mem mem = oracle_ref_mem(oracle->mem);
-				struct ref_result walk;
-				char why[128];
-				if (!ref_walk(&regs, &features, &mem, rep.fault_va, REF_EL1_READ,
-					      &walk, why, sizeof(why)))
-					oracle_detail_chain(verdict, &walk);
-				oracle->regs = regs;
-				oracle->features = features;
-				oracle->have_tables = true;
-			}
-		}
+		if (!rep.ok)
+			oracle_reloc_finding(oracle, verdict, "reloc", name, geometry, &geo, &plan,
+					     &rep);
 		emu_reloc_release(&plan);
 	}
 }
@@ -202,7 +253,7 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 	oracle->regs = regs;
 	oracle->features = features;
 	oracle->have_tables = true;
-	struct emu *emu = engine(oracle, verdict);
+	struct emu *emu = oracle_engine(oracle, verdict);
 	if (!emu)
 		return;
 	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {

@@ -109,6 +109,30 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict);
 void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict);
+/* ---- Emulator-backed pieces (emulated.c), shared with the kernel judge */
+struct emu_segment;
+struct emu_reloc_plan;
+struct emu_reloc_report;
+/* The oracle's Unicorn engine, started on first use (NULL, with a finding,
+ * if it cannot start). */
+struct emu *oracle_engine(struct oracle *oracle, struct oracle_verdict *verdict);
+/* The relocation a reloc case asks for, in the 48-bit forms of its geometry
+ * (Unicorn has no LPA/LPA2/LVA); false if it asks for none. segments has
+ * room for CASE_MAX_SEGMENTS. */
+bool oracle_reloc_request(const struct pgd_case *c, struct pgd_config *config,
+			  struct pgd_geometry *geo, struct emu_segment *segments);
+/* Fresh RAM for one relocation run: the case's banks below the emulated
+ * CPU's PA size, each source and destination page filled with words that
+ * name their PA (differently for destinations). */
+void oracle_reloc_memory(struct oracle *oracle, const struct pgd_case *c,
+			 const struct pgd_geometry *geo);
+/* A failed run as the finding "<harness>:<name>-<stop or copy-mismatch>",
+ * with the walk of the faulting VA. */
+void oracle_reloc_finding(struct oracle *oracle, struct oracle_verdict *verdict,
+			  const char *harness, const char *name, const char *geometry,
+			  const struct pgd_geometry *geo, const struct emu_reloc_plan *plan,
+			  const struct emu_reloc_report *rep);
+
 void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 			 struct oracle_verdict *verdict);
 

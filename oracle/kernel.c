@@ -8,8 +8,10 @@
  * Each op is given to the kernel only inside the contract its callers keep
  * (the same one core documents: equal page offsets, inside the VA half, no
  * wrap, PA within pa_bits, size > 0); other ops are skipped for both. */
+#include "emu.h"
 #include "internal.h"
 #include "kernel.h"
+#include "kimage.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -608,6 +610,108 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 
 /* ---- Entry points ----------------------------------------------------------- */
 
+/* ---- relocate_kernel.S ------------------------------------------------------ */
+
+#define RELOC_HARNESS "kernel-reloc"
+
+/* One linear-strategy run (the layout Linux 5.14+ builds) of routine, NULL
+ * for pgdfuzz's own. Returns 0 if it ran, 1 if the layout cannot be run
+ * (not a case, or beyond the emulator), -1 if the harness failed (message
+ * in err). */
+static int reloc_run(struct oracle *oracle, struct emu *emu, const struct pgd_case *c,
+		     const struct pgd_geometry *geo, const struct emu_reloc_input *in,
+		     struct emu_reloc_plan *plan, struct emu_reloc_report *rep,
+		     struct emu_error *err)
+{
+	oracle_reloc_memory(oracle, c, geo);
+	if (emu_reloc_prepare(plan, oracle->mem, in, err))
+		return 1;
+	int ret = emu_reloc_run(emu, oracle->mem, plan, rep, err);
+	if (ret)
+		emu_reloc_release(plan);
+	return ret && err->unsupported ? 1 : ret;
+}
+
+/* The kernel's arm64_relocate_new_kernel on the kimage Linux would hand it,
+ * and pgdfuzz's own routine on the same layout: the kernel's must enter the
+ * new image with every destination byte in place; where only one of the
+ * two succeeds, the finding says which. */
+static void judge_reloc(struct oracle *oracle, const struct pgd_case *c,
+			struct oracle_verdict *verdict)
+{
+	struct pgd_config config;
+	struct pgd_geometry geo;
+	struct emu_segment segments[CASE_MAX_SEGMENTS];
+	if (!oracle_reloc_request(c, &config, &geo, segments))
+		return;
+	char geometry[48];
+	pgd_geometry_class(&geo, geometry, sizeof(geometry));
+	const struct kernel_reloc *obj = kernel_find_reloc(geo.page_shift);
+	if (obj && skipped(&obj->config))
+		return;
+	if (!obj) {
+		oracle_detail(verdict, "no relocate_kernel.S object for geometry %s: not run\n",
+			      geometry);
+		return;
+	}
+	struct emu *emu = oracle_engine(oracle, verdict);
+	if (!emu)
+		return;
+	const struct emu_routine routine = {
+	    .name = "relocate_kernel.S",
+	    .code = obj->code,
+	    .len = obj->len,
+	    .kimage = {KIMAGE_SIZE, KIMAGE_HEAD, KIMAGE_START, KIMAGE_ARCH_DTB_MEM,
+		       KIMAGE_ARCH_EL2_VECTORS, KIMAGE_ARCH_ZERO_PAGE, KIMAGE_ARCH_TTBR1,
+		       KIMAGE_ARCH_PHYS_OFFSET},
+	};
+	struct emu_reloc_input in = {
+	    .strategy = EMU_RELOC_LINEAR,
+	    .config = config,
+	    .segments = segments,
+	    .nsegments = c->kexec.n_segments,
+	    .entry = c->kexec.entry,
+	    .dtb = c->kexec.dtb,
+	};
+	struct emu_reloc_plan plan;
+	struct emu_reloc_report own, kern;
+	struct emu_error err;
+	int ret = reloc_run(oracle, emu, c, &geo, &in, &plan, &own, &err);
+	if (ret == 0)
+		emu_reloc_release(&plan);
+	if (ret) {
+		if (ret < 0)
+			oracle_finding(verdict, RELOC_HARNESS, "harness", geometry, PGD_NO_LEVEL,
+				       "pgdfuzz's routine could not be run: %s", err.message);
+		return;
+	}
+	in.routine = &routine;
+	ret = reloc_run(oracle, emu, c, &geo, &in, &plan, &kern, &err);
+	if (ret) {
+		/* The kernel's layout needs one page more (the kimage). */
+		if (ret < 0 || !err.unsupported)
+			oracle_finding(verdict, RELOC_HARNESS, "harness", geometry, PGD_NO_LEVEL,
+				       "relocate_kernel.S could not be run where pgdfuzz's routine "
+				       "was: %s",
+				       err.message);
+		return;
+	}
+	verdict->ops_done++;
+	if (!kern.ok)
+		oracle_reloc_finding(oracle, verdict, RELOC_HARNESS, "linear", geometry, &geo,
+				     &plan, &kern);
+	else if (!own.ok)
+		oracle_finding(verdict, RELOC_HARNESS, "differs-from-own", geometry, PGD_NO_LEVEL,
+			       "relocate_kernel.S relocates this kimage but pgdfuzz's own routine "
+			       "does not: %s",
+			       own.summary);
+	oracle_detail(verdict,
+		      "arch/arm64/kernel/relocate_kernel.S (Linux %s, %s pages), "
+		      "arm64_relocate_new_kernel: %s\npgdfuzz's routine on the same layout: %s\n",
+		      kernel_version, obj->config.name, kern.summary, own.summary);
+	emu_reloc_release(&plan);
+}
+
 void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct pgd_case *c,
 		       struct oracle_verdict *verdict)
 {
@@ -617,8 +721,11 @@ void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct 
 		judge_map_range(oracle, c, verdict);
 	else if (!strcmp(backend, "mmu"))
 		judge_mmu(oracle, c, verdict);
+	else if (!strcmp(backend, "reloc"))
+		judge_reloc(oracle, c, verdict);
 	else
-		oracle_detail(verdict, "unknown kernel backend \"%s\" (map_range, mmu)\n", backend);
+		oracle_detail(verdict, "unknown kernel backend \"%s\" (map_range, mmu, reloc)\n",
+			      backend);
 }
 
 /* The environment of a kernel fuzz target, read once per process:
@@ -684,7 +791,13 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 	oracle_run_kernel(oracle, backend, &c, &verdict);
 	only_config = NULL;
 	if (env->report_only) {
-		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
+		/* As oracle_fuzz_one(): the verdict, then the case and what the
+		 * judge saw, on stdout. */
+		printf("pgdfuzz: VERDICT %s\n--- case ---\n",
+		       verdict.finding ? verdict.signature : "clean");
+		case_print_text(stdout, &c);
+		printf("--- divergence ---\n%s", verdict.detail);
+		fflush(stdout);
 		return 0;
 	}
 	if (!verdict.finding)

@@ -273,6 +273,67 @@ static void test_bad_input(struct physmem *mem)
 	CHECK(emu_reloc_run(NULL, mem, &plan, &rep, &err) == -1);
 }
 
+/* A foreign routine that copies nothing: it reads start and dtb from its
+ * kimage (at x0, through the live linear map), turns the MMU off with the
+ * value the run leaves in x6 and enters the image. The run must see the
+ * right entry state and report every destination byte as wrong, which
+ * proves the kimage, x0 and the hand-off to the routine. */
+static void test_foreign_routine(struct emu *emu, struct physmem *mem, const struct layout *l)
+{
+	static const uint32_t words[] = {
+	    0xf9400404, /* ldr x4, [x0, #8]   kimage start */
+	    0xf9400805, /* ldr x5, [x0, #16]  kimage dtb */
+	    0xd5181006, /* msr sctlr_el1, x6 */
+	    0xd5033fdf, /* isb */
+	    0xaa0503e0, /* mov x0, x5 */
+	    0xaa1f03e1, /* mov x1, xzr */
+	    0xaa1f03e2, /* mov x2, xzr */
+	    0xaa1f03e3, /* mov x3, xzr */
+	    0xd61f0080, /* br x4 */
+	};
+	struct emu_routine routine = {
+	    .name = "no-copy",
+	    .code = (const unsigned char *)words,
+	    .len = sizeof(words),
+	    .kimage = {.size = 64,
+		       .head = 0,
+		       .start = 8,
+		       .dtb_mem = 16,
+		       .el2_vectors = 24,
+		       .zero_page = 32,
+		       .ttbr1 = 40,
+		       .phys_offset = 48},
+	};
+	struct emu_segment segs[2];
+	struct emu_reloc_input in;
+	struct emu_reloc_plan plan;
+	struct emu_reloc_report rep;
+	struct emu_error err;
+	CHECK(setup(mem, l, 4, EMU_RELOC_LINEAR, &in, segs) == 0);
+	in.routine = &routine;
+	CHECK(emu_reloc_prepare(&plan, mem, &in, &err) == 0);
+	uint64_t head = 0, ttbr1 = 0;
+	CHECK(physmem_read64(mem, plan.kimage, &head) && head == plan.head);
+	CHECK(physmem_read64(mem, plan.kimage + 40, &ttbr1) && ttbr1 == plan.copy.root_pa);
+	CHECK(emu_reloc_run(emu, mem, &plan, &rep, &err) == 0);
+	CHECK(rep.entry_ok);
+	if (!rep.entry_ok)
+		fprintf(stderr, "%s: %s\n", l->name, rep.summary);
+	CHECK(!rep.copy_ok && rep.mismatched_bytes > 0);
+	CHECK(strstr(rep.summary, "linear/no-copy") != NULL);
+	emu_reloc_release(&plan);
+
+	/* Only the linear strategy hands a routine a kimage. */
+	CHECK(setup(mem, l, 4, EMU_RELOC_IDMAP, &in, segs) == 0);
+	in.routine = &routine;
+	CHECK(emu_reloc_prepare(&plan, mem, &in, &err) == -1 && strstr(err.message, "linear"));
+	/* A field outside the kimage is refused, not written past it. */
+	routine.kimage.phys_offset = 60;
+	CHECK(setup(mem, l, 4, EMU_RELOC_LINEAR, &in, segs) == 0);
+	in.routine = &routine;
+	CHECK(emu_reloc_prepare(&plan, mem, &in, &err) == -1 && strstr(err.message, "offset 60"));
+}
+
 int main(void)
 {
 	struct emu_error err;
@@ -288,6 +349,8 @@ int main(void)
 		test_t0sz_without_extra_level(emu, mem);
 		test_chained_list(emu, mem);
 		test_deterministic(emu, mem);
+		test_foreign_routine(emu, mem, &layouts[0]);
+		test_foreign_routine(emu, mem, &layouts[5]);
 	}
 	test_bad_input(mem);
 	emu_free(emu);

@@ -15,8 +15,11 @@
 
 static bool backend_built(const char *backend)
 {
-	return !strcmp(backend, "map_range") ? kernel_map_range_count() > 0
-					     : kernel_mmu_count() > 0;
+	if (!strcmp(backend, "map_range"))
+		return kernel_map_range_count() > 0;
+	if (!strcmp(backend, "mmu"))
+		return kernel_mmu_count() > 0;
+	return kernel_reloc_count() > 0;
 }
 
 /* Value of the comment line "# <key> <backend>: value" into out. */
@@ -41,7 +44,7 @@ int main(int argc, char **argv)
 {
 	struct oracle *oracle = oracle_new();
 	static struct oracle_verdict verdict;
-	static const char *const backends[] = {"map_range", "mmu"};
+	static const char *const backends[] = {"map_range", "mmu", "reloc"};
 	int failures = 0, checked = 0;
 	if (!oracle) {
 		fprintf(stderr, "test_kernel_cases: out of memory\n");
@@ -62,7 +65,7 @@ int main(int argc, char **argv)
 		memcpy(text, data, size);
 		text[size] = 0;
 		free(data);
-		for (size_t b = 0; b < 2; b++) {
+		for (size_t b = 0; b < sizeof(backends) / sizeof(backends[0]); b++) {
 			char want[128], detail[256];
 			if (!expectation(text, "expect", backends[b], want, sizeof(want)))
 				continue;
