@@ -14,6 +14,7 @@
 struct kernel_trap kernel_trap;
 struct kernel_mmu_env kernel_mmu_env;
 struct kernel_table_pool kernel_table_pool;
+struct kernel_trans_env kernel_trans_env;
 
 /* map_range.c's create_init_idmap() names these; pgdfuzz never calls it. */
 char _stext[1], __initdata_begin[1], _end[1];
@@ -22,6 +23,8 @@ extern const struct kernel_map_range *const kernel_map_range_table[];
 extern const size_t kernel_map_range_table_count;
 extern const struct kernel_mmu *const kernel_mmu_table[];
 extern const size_t kernel_mmu_table_count;
+extern const struct kernel_trans *const kernel_trans_table[];
+extern const size_t kernel_trans_table_count;
 extern const struct kernel_reloc kernel_reloc_table[];
 extern const size_t kernel_reloc_table_count;
 
@@ -71,6 +74,33 @@ const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo)
 		if (kernel_config_matches(&kernel_mmu_table[i]->config, geo))
 			return kernel_mmu_table[i];
 	return NULL;
+}
+
+size_t kernel_trans_count(void)
+{
+	return kernel_trans_table_count;
+}
+
+const struct kernel_trans *kernel_trans_at(size_t index)
+{
+	return index < kernel_trans_table_count ? kernel_trans_table[index] : NULL;
+}
+
+const struct kernel_trans *kernel_find_trans(const struct pgd_geometry *geo)
+{
+	/* trans_pgd_idmap_page() depends on the granule and the PA form only:
+	 * take the configuration of geo if there is one, else any with the
+	 * same granule and PA form. */
+	bool pa52 = geo->page_shift == 16 ? geo->lpa : geo->lpa2;
+	const struct kernel_trans *any = NULL;
+	for (size_t i = 0; i < kernel_trans_table_count; i++) {
+		const struct kernel_trans *obj = kernel_trans_table[i];
+		if (kernel_config_matches(&obj->config, geo))
+			return obj;
+		if (!any && obj->config.page_shift == geo->page_shift && obj->config.pa52 == pa52)
+			any = obj;
+	}
+	return any;
 }
 
 size_t kernel_reloc_count(void)

@@ -116,6 +116,24 @@ struct kernel_reloc {
 	size_t len;
 };
 
+/* arch/arm64/mm/trans_pgd.c's trans_pgd_idmap_page(): the one-page identity
+ * map kexec runs its relocation code from, built bottom-up with its own
+ * T0SZ. Pages come from kernel_trans_env: alloc_page returns a zeroed
+ * page's host address (NULL when out), host_to_phys is virt_to_phys() for
+ * those pages and for the page being mapped. */
+struct kernel_trans_env {
+	void *(*alloc_page)(void *ctx);
+	uint64_t (*host_to_phys)(void *ctx, const void *host);
+	void *ctx;
+};
+extern struct kernel_trans_env kernel_trans_env;
+
+struct kernel_trans {
+	struct kernel_config config;
+	/* Returns 0 or -ENOMEM; *ttbr0 is a TTBR value, *t0sz TCR.T0SZ. */
+	int (*idmap_page)(uint64_t *ttbr0, unsigned long *t0sz, void *page);
+};
+
 /* Linux's NO_*_MAPPINGS flags for create_pgd_mapping. */
 #define KERNEL_NO_BLOCK_MAPPINGS (1 << 0)
 #define KERNEL_NO_CONT_MAPPINGS	 (1 << 1)
@@ -137,6 +155,12 @@ const struct kernel_map_range *kernel_find_map_range(const struct pgd_geometry *
 size_t kernel_mmu_count(void);
 const struct kernel_mmu *kernel_mmu_at(size_t index);
 const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo);
+
+size_t kernel_trans_count(void);
+const struct kernel_trans *kernel_trans_at(size_t index);
+/* The object for geo's configuration, else one with its granule and
+ * output-address form (the routine does not depend on VA_BITS). */
+const struct kernel_trans *kernel_find_trans(const struct pgd_geometry *geo);
 
 size_t kernel_reloc_count(void);
 const struct kernel_reloc *kernel_reloc_at(size_t index);

@@ -1,4 +1,4 @@
-/* Compiled once per configuration: the functions extract_mmu.sh took from
+/* Compiled once per configuration: the functions extract.sh took from
  * the user's mmu.c (gen_mmu.c, in the build directory) plus a descriptor of
  * this object. Non-static kernel symbols are renamed on the command line. */
 #include "gen_mmu.c"

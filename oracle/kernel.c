@@ -31,7 +31,9 @@ static bool skipped(const struct kernel_config *config)
 /* The case model a backend is driven by. */
 static enum case_harness harness_of(const char *backend)
 {
-	return !strcmp(backend, "reloc") ? CASE_HARNESS_RELOC : CASE_HARNESS_BUILDER;
+	return !strcmp(backend, "reloc")   ? CASE_HARNESS_RELOC
+	       : !strcmp(backend, "trans") ? CASE_HARNESS_IDMAP
+					   : CASE_HARNESS_BUILDER;
 }
 
 /* Page-widened [va, last] and pa of an op inside the callers' contract. */
@@ -610,6 +612,171 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 
 /* ---- Entry points ----------------------------------------------------------- */
 
+/* ---- trans_pgd_idmap_page ----------------------------------------------------- */
+
+#define TRANS_HARNESS	"kernel-trans"
+#define TRANS_MAX_PAGES 8 /* the routine builds at most 4 levels */
+
+struct trans_ctx {
+	struct physmem *mem;
+	struct pgd_mm_ops mm;
+	uint64_t granule;
+	unsigned count;
+	struct {
+		const uint8_t *host;
+		uint64_t pa;
+	} pages[TRANS_MAX_PAGES + 1]; /* the tables, then the page mapped */
+};
+
+static void *trans_alloc_page(void *opaque)
+{
+	struct trans_ctx *ctx = opaque;
+	uint64_t pa;
+	if (ctx->count == TRANS_MAX_PAGES || ctx->mm.alloc(ctx->mm.ctx, 0, &pa) ||
+	    !physmem_zero(ctx->mem, pa, ctx->granule))
+		return NULL;
+	uint8_t *host = physmem_chunk(ctx->mem, pa) + (pa & (PHYSMEM_CHUNK - 1));
+	ctx->pages[ctx->count].host = host;
+	ctx->pages[ctx->count++].pa = pa;
+	return host;
+}
+
+/* virt_to_phys() of a page the harness handed out. */
+static uint64_t trans_host_to_phys(void *opaque, const void *host)
+{
+	struct trans_ctx *ctx = opaque;
+	const uint8_t *at = host;
+	for (unsigned i = 0; i <= TRANS_MAX_PAGES; i++)
+		if ((i < ctx->count || i == TRANS_MAX_PAGES) && at >= ctx->pages[i].host &&
+		    at < ctx->pages[i].host + ctx->granule)
+			return ctx->pages[i].pa + (uint64_t)(at - ctx->pages[i].host);
+	kernel_bug("virt_to_phys", "a pointer the harness did not hand out", __LINE__);
+}
+
+/* The page kexec's relocation code runs from, identity mapped by the
+ * kernel's trans_pgd_idmap_page(): with the TTBR0 and T0SZ it returns, the
+ * page must translate to itself, read-only and executable at EL1, in tables
+ * that lint clean. One call per idmap range of the case (its first page). */
+static void judge_trans(struct oracle *oracle, const struct pgd_case *c,
+			struct oracle_verdict *verdict)
+{
+	struct pgd_geometry base;
+	char geometry[48];
+	if (!setup(oracle, c, &base, geometry, sizeof(geometry)))
+		return;
+	const struct kernel_trans *obj = kernel_find_trans(&base);
+	if (obj && skipped(&obj->config))
+		return;
+	if (!obj) {
+		oracle_detail(verdict, "no trans_pgd.c object for geometry %s: not compared\n",
+			      geometry);
+		return;
+	}
+	const uint64_t granule = pgd_granule(&base);
+	for (unsigned i = 0; i < c->n_ops && !verdict->finding; i++) {
+		const struct case_op *op = &c->ops[i];
+		uint64_t pa = op->pa & ~(granule - 1);
+		if (op->kind != CASE_OP_IDMAP || (pa >> base.pa_bits) ||
+		    !physmem_is_ram(oracle->mem, pa, granule) || !physmem_chunk(oracle->mem, pa))
+			continue;
+		static struct pgd_page_alloc pages;
+		static struct trans_ctx ctx;
+		pgd_page_alloc_init(&pages, oracle->mem, granule);
+		pgd_page_alloc_limit(&pages, 1ULL << base.pa_bits);
+		pgd_page_alloc_reserve(&pages, pa, granule);
+		ctx =
+		    (struct trans_ctx){oracle->mem, pgd_page_alloc_ops(&pages), granule, 0, {{0}}};
+		ctx.pages[TRANS_MAX_PAGES].host =
+		    physmem_chunk(oracle->mem, pa) + (pa & (PHYSMEM_CHUNK - 1));
+		ctx.pages[TRANS_MAX_PAGES].pa = pa;
+		kernel_trans_env =
+		    (struct kernel_trans_env){trans_alloc_page, trans_host_to_phys, &ctx};
+		uint64_t ttbr0 = 0;
+		unsigned long t0sz = 0;
+		kernel_trap = (struct kernel_trap){.armed = true};
+		if (setjmp(kernel_trap.env)) {
+			kernel_trap.armed = false;
+			oracle_finding(verdict, TRANS_HARNESS, "BUG_ON", obj->config.name,
+				       PGD_NO_LEVEL, "%s: BUG_ON(%s) at line %d",
+				       kernel_trap.function, kernel_trap.condition,
+				       kernel_trap.line);
+			return;
+		}
+		int ret = obj->idmap_page(&ttbr0, &t0sz, (void *)ctx.pages[TRANS_MAX_PAGES].host);
+		kernel_trap.armed = false;
+		if (ret)
+			continue; /* -ENOMEM: the case's RAM ran out */
+		verdict->ops_done++;
+
+		/* The regime kexec installs: TTBR0 and T0SZ from the kernel,
+		 * the rest as the running kernel has them (TCR.DS with LPA2). */
+		struct pgd_config walk_config = {.granule = (unsigned)granule,
+						 .va_bits = 64 - (unsigned)t0sz,
+						 .pa_bits = base.pa_bits,
+						 .lpa2 = base.lpa2};
+		struct pgd_geometry walk_geo;
+		struct pgd_error perr;
+		if (t0sz < 12 || t0sz > 39 || pgd_geometry_init(&walk_geo, &walk_config, &perr)) {
+			oracle_finding(
+			    verdict, TRANS_HARNESS, "bad-t0sz", obj->config.name, PGD_NO_LEVEL,
+			    "trans_pgd_idmap_page() returned T0SZ %lu for PA 0x%llx, which "
+			    "%s pages with %u-bit PAs cannot use",
+			    t0sz, (unsigned long long)pa, obj->config.name, base.pa_bits);
+			return;
+		}
+		struct ref_regs regs = {.tcr = pgd_tcr(&walk_geo, NULL),
+					.ttbr0 = ttbr0,
+					.sctlr = PGD_SCTLR_MMU_ON,
+					.mair = PGD_MAIR_DEFAULT};
+		struct ref_features features = oracle_features(&walk_geo);
+		struct ref_mem mem = oracle_ref_mem(oracle->mem);
+		struct ref_regime regime;
+		char why[160];
+		if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why))) {
+			oracle_finding(verdict, TRANS_HARNESS, "bad-regs", obj->config.name,
+				       PGD_NO_LEVEL, "TTBR0 0x%llx, T0SZ %lu: %s",
+				       (unsigned long long)ttbr0, t0sz, why);
+			return;
+		}
+		oracle->regs = regs;
+		oracle->features = features;
+		oracle->have_tables = true;
+		struct ref_result read, write;
+		ref_walk_regime(&regime, pa, REF_EL1_EXEC, &read);
+		ref_walk_regime(&regime, pa, REF_EL1_WRITE, &write);
+		const char *kind = read.fault				 ? "unmapped"
+				   : read.pa != pa			 ? "wrong-pa"
+				   : write.fault != REF_FAULT_PERMISSION ? "writable"
+									 : NULL;
+		if (kind) {
+			oracle_finding(verdict, TRANS_HARNESS, kind, obj->config.name, read.level,
+				       "trans_pgd_idmap_page() for PA 0x%llx returned TTBR0 0x%llx "
+				       "and T0SZ %lu (%u-bit input addresses, %d levels from level "
+				       "%d); executing at VA 0x%llx %s",
+				       (unsigned long long)pa, (unsigned long long)ttbr0, t0sz,
+				       walk_geo.ia_bits, walk_geo.levels, walk_geo.start_level,
+				       (unsigned long long)pa,
+				       read.fault      ? ref_fault_name(read.fault)
+				       : read.pa != pa ? "reaches another PA"
+						       : "works, but so does writing");
+			oracle_detail_chain(verdict, &read);
+			oracle_detail(verdict, "tables built (PA, bottom-up from level 3):");
+			for (unsigned t = 0; t < ctx.count; t++)
+				oracle_detail(verdict, " 0x%llx",
+					      (unsigned long long)ctx.pages[t].pa);
+			oracle_detail(verdict, "\n");
+			return;
+		}
+		if (!oracle_check_lint(oracle, &regime, 0, TRANS_HARNESS, obj->config.name,
+				       verdict))
+			return;
+	}
+	oracle_detail(verdict,
+		      "arch/arm64/mm/trans_pgd.c (Linux %s, %s): trans_pgd_idmap_page "
+		      "maps every page asked for\n",
+		      kernel_version, obj->config.name);
+}
+
 /* ---- relocate_kernel.S ------------------------------------------------------ */
 
 #define RELOC_HARNESS "kernel-reloc"
@@ -723,8 +890,11 @@ void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct 
 		judge_mmu(oracle, c, verdict);
 	else if (!strcmp(backend, "reloc"))
 		judge_reloc(oracle, c, verdict);
+	else if (!strcmp(backend, "trans"))
+		judge_trans(oracle, c, verdict);
 	else
-		oracle_detail(verdict, "unknown kernel backend \"%s\" (map_range, mmu, reloc)\n",
+		oracle_detail(verdict,
+			      "unknown kernel backend \"%s\" (map_range, mmu, trans, reloc)\n",
 			      backend);
 }
 
