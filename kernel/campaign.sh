@@ -1,6 +1,7 @@
 #!/bin/sh
 # Per-configuration fuzzing of the kernel backends: each named kernel
-# object (e.g. 4k-48, 16k-52-lpa2) gets its own libFuzzer run of SECONDS, so
+# object (e.g. map_range:4k-48, mmu:16k-52-lpa2, reloc:64k, trans:4k-52-lpa2)
+# gets its own libFuzzer run of SECONDS, so
 # every granule and VA size is fuzzed for a known time instead of whatever
 # share a mixed campaign happens to give it.
 #
@@ -34,6 +35,7 @@ for run in "$@"; do
 	}
 	case $backend in
 	reloc) seeds=$build/corpus/reloc ;;
+	trans) seeds=$build/corpus/idmap ;;
 	*) seeds=$build/corpus/builder ;;
 	esac
 	dir=$out/$backend-$config
