@@ -149,6 +149,8 @@ static int diverge(struct intent_walk *w, const char *kind, uint64_t va,
 	int level = got->level;
 	oracle_finding(w->verdict, w->harness, kind, w->geometry, level,
 		       "first divergence at VA 0x%016llx:", (unsigned long long)va);
+	w->verdict->located = true;
+	w->verdict->where = va;
 	if (piece && piece->mapped)
 		oracle_detail(w->verdict,
 			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx)\n",

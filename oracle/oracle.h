@@ -22,6 +22,9 @@ struct oracle_verdict {
 	bool finding;
 	char signature[128];
 	char detail[8192]; /* the first divergence, descriptor chain included */
+	/* For a translation divergence: the first VA that differs. */
+	bool located;
+	uint64_t where;
 	/* Statistics for progress displays. */
 	unsigned ops_done, ops_rejected;
 };
