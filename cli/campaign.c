@@ -45,6 +45,7 @@ static long parse_duration(const char *text)
 }
 
 struct worker {
+	const struct cli_target *target;
 	struct cli_harness_stats *stats;
 	pid_t pids[16];
 	int npids;
@@ -148,8 +149,8 @@ static bool already_seen(struct worker *w, const char *name)
 }
 
 /* Group crash files that appeared since the last scan. */
-static void scan_artifacts(struct worker *w, struct cli_groups *groups, const char *fuzzers,
-			   const char *dir, double when)
+static void scan_artifacts(struct worker *w, struct cli_groups *groups, const char *dir,
+			   double when)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -160,50 +161,64 @@ static void scan_artifacts(struct worker *w, struct cli_groups *groups, const ch
 		char path[PATH_MAX + 300];
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		w->stats->crashes++;
-		cli_group_file(groups, fuzzers, w->stats->harness, path, when);
+		cli_group_file(groups, w->target, path, when);
 	}
 	closedir(d);
+}
+
+/* Width of the name column: the longest target name, at least min. */
+static int name_width(const struct worker *workers, size_t n, int min)
+{
+	int width = min;
+	for (size_t i = 0; i < n; i++)
+		if ((int)strlen(workers[i].stats->name) > width)
+			width = (int)strlen(workers[i].stats->name);
+	return width;
 }
 
 static void display(struct worker *workers, size_t n, double elapsed, double planned,
 		    const struct cli_groups *groups, bool tty, bool first)
 {
+	int width = name_width(workers, n, 8);
 	if (tty && !first)
 		printf("\033[%zuA", n + 2);
 	printf("%spgdfuzz run: %4.0fs elapsed, %4.0fs left, %zu distinct findings%s\n",
 	       tty ? "\033[K" : "", elapsed, planned > elapsed ? planned - elapsed : 0,
 	       groups->count, tty ? "" : "");
-	printf("%s%-8s %12s %8s %6s %8s %7s %8s\n", tty ? "\033[K" : "", "harness", "execs",
-	       "exec/s", "cov", "features", "corpus", "findings");
+	printf("%s%-*s %12s %8s %6s %8s %7s %8s\n", tty ? "\033[K" : "", width,
+	       workers[0].target->backend[0] ? "target" : "harness", "execs", "exec/s", "cov",
+	       "features", "corpus", "findings");
 	for (size_t i = 0; i < n; i++) {
 		const struct cli_harness_stats *s = workers[i].stats;
 		unsigned findings = 0;
 		for (size_t g = 0; g < groups->count; g++)
-			findings += groups->groups[g].harness == s->harness;
-		printf("%s%-8s %12llu %8.0f %6u %8u %7u %8u%s\n", tty ? "\033[K" : "",
-		       case_harness_name(s->harness), (unsigned long long)s->execs, s->exec_per_sec,
-		       s->cov, s->features, s->corpus, findings, s->running ? "" : "  (done)");
+			findings += groups->groups[g].target == workers[i].target;
+		printf("%s%-*s %12llu %8.0f %6u %8u %7u %8u%s\n", tty ? "\033[K" : "", width,
+		       s->name, (unsigned long long)s->execs, s->exec_per_sec, s->cov, s->features,
+		       s->corpus, findings, s->running ? "" : "  (done)");
 	}
 	fflush(stdout);
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
-			"[--out DIR] [--fuzzers DIR] [HARNESS...]\n");
+	fprintf(
+	    stderr,
+	    "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
+	    "[--out DIR] [--fuzzers DIR] [HARNESS...]\n"
+	    "       pgdfuzz run --kernel-src LINUX_TREE [--kernel-config NAME] [--all-findings] "
+	    "[--time DURATION] [--jobs N] [--out DIR] [kernel-BACKEND...]\n");
 	return CLI_USAGE_ERROR;
 }
 
-static void start_libfuzzer(struct worker *w, const char *fuzzers, const char *seeds, long seconds,
-			    int forks)
+static void start_libfuzzer(struct worker *w, long seconds, int forks, char *const env[])
 {
-	char binary[PATH_MAX + 64], fork_arg[32], time_arg[48], prefix[PATH_MAX + 32];
-	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
-		 case_harness_name(w->stats->harness));
+	const char *seeds = w->target->seeds;
+	char fork_arg[32], time_arg[48], prefix[PATH_MAX + 32];
 	snprintf(fork_arg, sizeof(fork_arg), "-fork=%d", forks);
 	snprintf(time_arg, sizeof(time_arg), "-max_total_time=%ld", seconds);
 	snprintf(prefix, sizeof(prefix), "-artifact_prefix=%s/", w->artifacts);
-	char *argv[] = {binary,
+	char *argv[] = {(char *)w->target->binary,
 			fork_arg,
 			"-ignore_crashes=1",
 			"-ignore_timeouts=1",
@@ -218,29 +233,118 @@ static void start_libfuzzer(struct worker *w, const char *fuzzers, const char *s
 			NULL};
 	if (!seeds[0])
 		argv[11] = NULL;
-	w->pids[w->npids++] = proc_spawn(argv, w->log, NULL);
+	w->pids[w->npids++] = proc_spawn(argv, w->log, env);
 }
 
-static void start_afl(struct worker *w, const char *fuzzers, const char *seeds, long seconds,
-		      int instances)
+static void start_afl(struct worker *w, long seconds, int instances)
 {
-	char binary[PATH_MAX + 64], time_arg[32], name[32];
-	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
-		 case_harness_name(w->stats->harness));
+	const char *seeds = w->target->seeds;
+	char time_arg[32], name[32];
 	snprintf(time_arg, sizeof(time_arg), "%ld", seconds);
 	char *env[] = {"AFL_SKIP_CPUFREQ=1",	    "AFL_NO_UI=1",
 		       "AFL_NO_AFFINITY=1",	    "AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1",
 		       "AFL_NO_WARN_INSTABILITY=1", NULL};
 	for (int i = 0; i < instances && w->npids < 16; i++) {
 		snprintf(name, sizeof(name), "%s%d", i == 0 ? "main" : "sec", i);
-		char *argv[] = {"afl-fuzz",    i == 0 ? "-M" : "-S",
-				name,	       "-i",
-				(char *)seeds, "-o",
-				w->dir,	       "-V",
-				time_arg,      "--",
-				binary,	       NULL};
+		char *argv[] = {"afl-fuzz",
+				i == 0 ? "-M" : "-S",
+				name,
+				"-i",
+				(char *)seeds,
+				"-o",
+				w->dir,
+				"-V",
+				time_arg,
+				"--",
+				(char *)w->target->binary,
+				NULL};
 		w->pids[w->npids++] = proc_spawn(argv, w->log, env);
 	}
+}
+
+#define MAX_TARGETS 8
+
+/* Kernel campaigns: the fuzzers' environment. The allowlist keeps written-up
+ * kernel findings from stopping progress; PGDFUZZ_KERNEL_SEEN makes fork-mode
+ * jobs log the known signatures they hit (their output is discarded). */
+static char known_env[PATH_MAX + 32], config_env[64], seen_env[PATH_MAX + 64];
+static char *kernel_env[3], *kernel_fuzz_env[4];
+
+/* The kernel targets named (all when none is) for tree src, with their
+ * environment. Returns 0 or CLI_USAGE_ERROR. */
+static int kernel_targets(const char *src, const char *const *names, size_t nnames,
+			  bool all_findings, const char *config, const char *out,
+			  struct cli_target *targets, size_t *ntargets, struct cli_report *report)
+{
+	static char known[PATH_MAX], seen[PATH_MAX + 32], config_names[512];
+	size_t nenv = 0;
+	known[0] = '\0';
+	if (!all_findings) {
+		cli_project_file("kernel/known-findings.txt", known, sizeof(known));
+		if (access(known, R_OK))
+			return cli_error("%s: the allowlist of known kernel findings is missing "
+					 "(--all-findings runs without it)",
+					 known);
+		snprintf(known_env, sizeof(known_env), "PGDFUZZ_KERNEL_KNOWN=%s", known);
+		kernel_env[nenv++] = known_env;
+	}
+	if (config) {
+		if (!cli_kernel_config_valid(config, config_names, sizeof(config_names)))
+			return cli_error("--kernel-config %s: not a kernel configuration of this "
+					 "build (%s)",
+					 config, config_names);
+		snprintf(config_env, sizeof(config_env), "PGDFUZZ_KERNEL_CONFIG=%s", config);
+		kernel_env[nenv++] = config_env;
+	}
+	kernel_env[nenv] = NULL;
+	char real_out[PATH_MAX];
+	if (!realpath(out, real_out))
+		snprintf(real_out, sizeof(real_out), "%s", out);
+	snprintf(seen, sizeof(seen), "%s/known-seen.txt", real_out);
+	remove(seen); /* this campaign's sightings only */
+	snprintf(seen_env, sizeof(seen_env), "PGDFUZZ_KERNEL_SEEN=%s", seen);
+	for (size_t i = 0; i <= nenv; i++)
+		kernel_fuzz_env[i] = kernel_env[i];
+	kernel_fuzz_env[nenv] = seen_env;
+	kernel_fuzz_env[nenv + 1] = NULL;
+
+	char built[256] = "", err[PATH_MAX + 256];
+	for (size_t b = 0; b < cli_kernel_backend_count(); b++)
+		snprintf(built + strlen(built), sizeof(built) - strlen(built), "%skernel-%s",
+			 b ? ", " : "", cli_kernel_backend(b));
+	*ntargets = 0;
+	for (size_t b = 0; b < cli_kernel_backend_count() && *ntargets < MAX_TARGETS; b++) {
+		const char *backend = cli_kernel_backend(b);
+		/* With --kernel-config, by default only the backends that have
+		 * that configuration (the others would skip every input). */
+		bool has_config = !config || cli_kernel_backend_has_config(backend, config);
+		bool wanted = !nnames && has_config;
+		for (size_t n = 0; n < nnames; n++)
+			wanted |= !strcmp(names[n], backend) || (!strncmp(names[n], "kernel-", 7) &&
+								 !strcmp(names[n] + 7, backend));
+		if (!wanted)
+			continue;
+		if (!has_config)
+			return cli_error("kernel-%s has no configuration %s", backend, config);
+		struct cli_target *t = &targets[(*ntargets)++];
+		if (!cli_kernel_target(backend, src, t, err, sizeof(err)))
+			return cli_error("%s", err);
+		t->env = kernel_env;
+	}
+	for (size_t n = 0; n < nnames; n++) {
+		bool found = false;
+		for (size_t i = 0; i < *ntargets; i++)
+			found |= !strcmp(names[n], targets[i].name) ||
+				 !strcmp(names[n], targets[i].backend);
+		if (!found)
+			return cli_error("'%s' is not a kernel target of this build for %s (%s)",
+					 names[n], src, built);
+	}
+	report->kernel_src = src;
+	report->known_list = known;
+	report->kernel_config = config ? config : "";
+	report->seen_file = seen;
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -248,9 +352,11 @@ int cmd_run(int argc, char **argv)
 	long seconds = 60;
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	enum cli_engine engine = CLI_LIBFUZZER;
-	const char *out = "pgdfuzz-out", *given_fuzzers = NULL;
-	enum case_harness chosen[CASE_HARNESS_COUNT];
-	size_t nchosen = 0;
+	const char *out = "pgdfuzz-out", *given_fuzzers = NULL, *kernel_dir = NULL,
+		   *kernel_config = NULL;
+	bool all_findings = false;
+	const char *names[MAX_TARGETS];
+	size_t nnames = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -278,49 +384,101 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(arg, "--fuzzers") && value) {
 			given_fuzzers = value;
 			i++;
+		} else if (!strcmp(arg, "--kernel-src") && value) {
+			kernel_dir = value;
+			i++;
+		} else if (!strcmp(arg, "--kernel-config") && value) {
+			kernel_config = value;
+			i++;
+		} else if (!strcmp(arg, "--all-findings")) {
+			all_findings = true;
 		} else if (arg[0] == '-') {
 			return usage();
-		} else {
-			enum case_harness h;
-			if (!cli_harness_from_name(arg, &h))
-				return cli_error(
-				    "unknown harness '%s' (builder, idmap, reloc, walker)", arg);
-			if (nchosen < CASE_HARNESS_COUNT)
-				chosen[nchosen++] = h;
+		} else if (nnames < MAX_TARGETS) {
+			names[nnames++] = arg;
 		}
 	}
 	if (jobs < 1)
 		jobs = 1;
-	if (!nchosen)
-		for (int h = 0; h < CASE_HARNESS_COUNT; h++)
-			chosen[nchosen++] = (enum case_harness)h;
-	char fuzzers[PATH_MAX];
-	if (!cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
-		return cli_error(
-		    "no %s fuzz_* binaries found; build them with `cmake --preset %s && "
-		    "cmake --build build/%s` or pass --fuzzers DIR",
-		    engine == CLI_AFL ? "AFL++" : "libFuzzer", engine == CLI_AFL ? "afl" : "fuzz",
-		    engine == CLI_AFL ? "afl" : "fuzz");
-	if (cli_mkdirs(out))
-		return cli_error("%s: cannot create the output directory", out);
 
-	static struct cli_harness_stats stats[CASE_HARNESS_COUNT];
-	static struct worker workers[CASE_HARNESS_COUNT];
+	static struct cli_target targets[MAX_TARGETS];
+	static struct cli_report report;
+	static char kernel_src[PATH_MAX];
+	memset(&report, 0, sizeof(report));
+	size_t ntargets = 0;
+	char fuzzers[PATH_MAX] = "";
+	if (kernel_dir) {
+		if (engine == CLI_AFL)
+			return cli_error("kernel mode runs libFuzzer only (the fuzz preset); drop "
+					 "--engine afl");
+		if (given_fuzzers)
+			return cli_error("--fuzzers: not with --kernel-src (the kernel build's "
+					 "fuzzers are used)");
+		int rc = cli_kernel_enter(kernel_dir, kernel_src, sizeof(kernel_src));
+		if (rc)
+			return rc;
+		if (cli_mkdirs(out))
+			return cli_error("%s: cannot create the output directory", out);
+		rc = kernel_targets(kernel_src, names, nnames, all_findings, kernel_config, out,
+				    targets, &ntargets, &report);
+		if (rc)
+			return rc;
+	} else {
+		if (kernel_config || all_findings)
+			return cli_error(
+			    "--kernel-config and --all-findings need --kernel-src DIR");
+		enum case_harness chosen[CASE_HARNESS_COUNT];
+		size_t nchosen = 0;
+		for (size_t n = 0; n < nnames; n++) {
+			enum case_harness h;
+			if (!strncmp(names[n], "kernel-", 7))
+				return cli_error("%s: kernel targets need --kernel-src LINUX_TREE",
+						 names[n]);
+			if (!cli_harness_from_name(names[n], &h))
+				return cli_error(
+				    "unknown harness '%s' (builder, idmap, reloc, walker)",
+				    names[n]);
+			if (nchosen < CASE_HARNESS_COUNT)
+				chosen[nchosen++] = h;
+		}
+		if (!nchosen)
+			for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+				chosen[nchosen++] = (enum case_harness)h;
+		if (!cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
+			return cli_error(
+			    "no %s fuzz_* binaries found; build them with `cmake --preset %s && "
+			    "cmake --build build/%s` or pass --fuzzers DIR",
+			    engine == CLI_AFL ? "AFL++" : "libFuzzer",
+			    engine == CLI_AFL ? "afl" : "fuzz", engine == CLI_AFL ? "afl" : "fuzz");
+		if (cli_mkdirs(out))
+			return cli_error("%s: cannot create the output directory", out);
+		for (size_t i = 0; i < nchosen; i++)
+			cli_harness_target(fuzzers, chosen[i], &targets[ntargets++]);
+	}
+	if (!ntargets)
+		return cli_error("no kernel backend was built for %s", kernel_src);
+
+	static struct cli_harness_stats stats[MAX_TARGETS];
+	static struct worker workers[MAX_TARGETS];
 	static struct cli_groups groups;
 	memset(stats, 0, sizeof(stats));
 	memset(workers, 0, sizeof(workers));
 	memset(&groups, 0, sizeof(groups));
-	int per_harness = jobs / (int)nchosen > 1 ? jobs / (int)nchosen : 1;
+	if (report.known_list && report.known_list[0])
+		groups.known_list = report.known_list;
+	int per_harness = jobs / (int)ntargets > 1 ? jobs / (int)ntargets : 1;
 
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	double start = now();
-	for (size_t i = 0; i < nchosen; i++) {
+	for (size_t i = 0; i < ntargets; i++) {
 		struct worker *w = &workers[i];
-		const char *name = case_harness_name(chosen[i]);
+		const char *name = targets[i].name;
+		w->target = &targets[i];
 		w->stats = &stats[i];
-		stats[i].harness = chosen[i];
+		stats[i].harness = targets[i].harness;
+		stats[i].name = targets[i].name;
 		stats[i].running = true;
 		snprintf(w->dir, sizeof(w->dir), "%s/%s", out, name);
 		snprintf(w->log, sizeof(w->log), "%s/%s/fuzz.log", out, name);
@@ -329,25 +487,24 @@ int cmd_run(int argc, char **argv)
 		cli_mkdirs(w->corpus);
 		cli_mkdirs(w->artifacts);
 		remove(w->log);
-		char seeds[PATH_MAX];
-		if (!cli_seed_dir(fuzzers, name, seeds, sizeof(seeds)))
-			seeds[0] = '\0';
 		if (engine == CLI_AFL) {
-			if (!seeds[0])
+			if (!targets[i].seeds[0])
 				return cli_error("no seed corpus for %s next to %s", name, fuzzers);
-			start_afl(w, fuzzers, seeds, seconds, per_harness);
+			start_afl(w, seconds, per_harness);
 		} else {
-			start_libfuzzer(w, fuzzers, seeds, seconds, per_harness);
+			start_libfuzzer(w, seconds, per_harness,
+					targets[i].backend[0] ? kernel_fuzz_env : NULL);
 		}
 	}
 
 	bool tty = isatty(1);
+	int width = name_width(workers, ntargets, 7);
 	double last_plain = -10, interrupted_at = 0;
 	int last_signal = 0;
 	for (bool first = true;; first = false) {
 		double elapsed = now() - start;
 		bool any = false;
-		for (size_t i = 0; i < nchosen; i++) {
+		for (size_t i = 0; i < ntargets; i++) {
 			struct worker *w = &workers[i];
 			for (int p = 0; p < w->npids; p++) {
 				if (w->pids[p] > 0 &&
@@ -364,26 +521,25 @@ int cmd_run(int argc, char **argv)
 				for (int p = 0; p < w->npids; p++) {
 					snprintf(crashes, sizeof(crashes), "%s/%s%d/crashes",
 						 w->dir, p == 0 ? "main" : "sec", p);
-					scan_artifacts(w, &groups, fuzzers, crashes, elapsed);
+					scan_artifacts(w, &groups, crashes, elapsed);
 				}
 			} else {
 				read_libfuzzer_stats(w);
-				scan_artifacts(w, &groups, fuzzers, w->artifacts, elapsed);
+				scan_artifacts(w, &groups, w->artifacts, elapsed);
 			}
 			cli_stats_sample(w->stats, elapsed);
 		}
 		if (tty) {
-			display(workers, nchosen, elapsed, (double)seconds, &groups, true, first);
+			display(workers, ntargets, elapsed, (double)seconds, &groups, true, first);
 		} else if (elapsed - last_plain >= 5 || !any) {
 			last_plain = elapsed;
-			for (size_t i = 0; i < nchosen; i++) {
+			for (size_t i = 0; i < ntargets; i++) {
 				const struct cli_harness_stats *s = workers[i].stats;
 				printf(
-				    "[%4.0fs] %-7s execs=%llu exec/s=%.0f cov=%u ft=%u corpus=%u "
+				    "[%4.0fs] %-*s execs=%llu exec/s=%.0f cov=%u ft=%u corpus=%u "
 				    "crashes=%u\n",
-				    elapsed, case_harness_name(s->harness),
-				    (unsigned long long)s->execs, s->exec_per_sec, s->cov,
-				    s->features, s->corpus, s->crashes);
+				    elapsed, width, s->name, (unsigned long long)s->execs,
+				    s->exec_per_sec, s->cov, s->features, s->corpus, s->crashes);
 			}
 			fflush(stdout);
 		}
@@ -399,7 +555,7 @@ int cmd_run(int argc, char **argv)
 			double waited = elapsed - interrupted_at;
 			int sig = waited < 5 ? SIGINT : waited < 10 ? SIGTERM : SIGKILL;
 			if (sig != last_signal)
-				for (size_t i = 0; i < nchosen; i++)
+				for (size_t i = 0; i < ntargets; i++)
 					for (int p = 0; p < workers[i].npids; p++)
 						if (workers[i].pids[p] > 0)
 							kill(-workers[i].pids[p], sig);
@@ -410,14 +566,11 @@ int cmd_run(int argc, char **argv)
 	double elapsed = now() - start;
 
 	/* Merge each campaign corpus into a minimized one with the engine. */
-	static struct cli_report report;
-	memset(&report, 0, sizeof(report));
-	for (size_t i = 0; i < nchosen && !interrupted; i++) {
+	for (size_t i = 0; i < ntargets && !interrupted; i++) {
 		static char output[1 << 16];
-		const char *name = case_harness_name(chosen[i]);
-		char merged[PATH_MAX + 64], binary[PATH_MAX + 64];
+		const char *name = targets[i].name;
+		char merged[PATH_MAX + 64], *binary = targets[i].binary;
 		snprintf(merged, sizeof(merged), "%s/corpus/%s", out, name);
-		snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers, name);
 		cli_mkdirs(merged);
 		if (engine == CLI_AFL) {
 			char queue[PATH_MAX + 64], cmin_out[PATH_MAX + 128];
@@ -431,8 +584,10 @@ int cmd_run(int argc, char **argv)
 				proc_capture(mv, NULL, output, sizeof(output), 60);
 			}
 		} else {
+			/* With the target's environment: a kernel input that hits
+			 * a written-up finding must not stop the merge. */
 			char *argv[] = {binary, "-merge=1", merged, workers[i].corpus, NULL};
-			proc_capture(argv, NULL, output, sizeof(output), 600);
+			proc_capture(argv, targets[i].env, output, sizeof(output), 600);
 		}
 		size_t entries = 0;
 		DIR *d = opendir(merged);
@@ -440,19 +595,19 @@ int cmd_run(int argc, char **argv)
 			entries += e->d_name[0] != '.';
 		if (d)
 			closedir(d);
-		report.merged[chosen[i]] = entries;
+		stats[i].merged = entries;
 	}
 
 	char findings_dir[PATH_MAX];
 	snprintf(findings_dir, sizeof(findings_dir), "%s/findings", out);
 	if (groups.count)
-		cli_minimize_groups(&groups, fuzzers, engine, findings_dir, 20);
+		cli_minimize_groups(&groups, engine, findings_dir, 20);
 	report.elapsed = elapsed;
 	report.planned = (double)seconds;
 	report.engine = engine == CLI_AFL ? "AFL++" : "libFuzzer (fork mode)";
 	report.jobs = jobs;
 	report.stats = stats;
-	report.nstats = nchosen;
+	report.nstats = ntargets;
 	report.groups = &groups;
 	report.fuzzers = fuzzers;
 	report.out_dir = out;
@@ -462,11 +617,17 @@ int cmd_run(int argc, char **argv)
 	printf(
 	    "\npgdfuzz run: %zu distinct finding(s)%s; report: %s/report.md and %s/report.html\n",
 	    groups.count, interrupted ? " (interrupted)" : "", out, out);
-	for (size_t i = 0; i < groups.count; i++)
-		printf("  %-50s x%u  repro: pgdfuzz repro --harness %s %s\n",
-		       groups.groups[i].signature, groups.groups[i].count,
-		       case_harness_name(groups.groups[i].harness),
-		       groups.groups[i].minimized[0] ? groups.groups[i].minimized
-						     : groups.groups[i].example);
+	for (size_t i = 0; i < groups.count; i++) {
+		char cmd[PATH_MAX + 300];
+		cli_repro_command(cmd, sizeof(cmd), groups.groups[i].target,
+				  groups.groups[i].minimized[0] ? groups.groups[i].minimized
+								: groups.groups[i].example);
+		printf("  %-50s x%u  repro: %s\n", groups.groups[i].signature,
+		       groups.groups[i].count, cmd);
+	}
+	if (report.kernel_src && report.known_list[0])
+		printf("  known kernel findings seen: see \"Known kernel findings seen\" in "
+		       "%s/report.md\n",
+		       out);
 	return groups.count ? 1 : 0;
 }

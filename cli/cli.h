@@ -39,6 +39,19 @@ int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t 
 
 enum cli_engine { CLI_LIBFUZZER, CLI_AFL };
 
+/* One fuzz target: a case harness's binary (fuzz_<harness>, named after the
+ * harness) or a real-kernel backend's (kernel/fuzz_kernel_<backend>, named
+ * "kernel-<backend>"). */
+struct cli_target {
+	char name[32];		   /* "builder", "kernel-mmu" */
+	enum case_harness harness; /* what its inputs decode as */
+	char binary[PATH_MAX];
+	char seeds[PATH_MAX];	/* binary seed directory, "" if none */
+	char backend[16];	/* kernel backend, "" for a harness */
+	const char *kernel_src; /* the kernel tree, NULL for a harness */
+	char *const *env;	/* "NAME=value" for every run of the binary, or NULL */
+};
+
 /* The directory holding fuzz_<harness> binaries for an engine: --fuzzers,
  * then $PGDFUZZ_FUZZERS, then build/<preset>/fuzz under the current
  * directory and next to this executable. Returns false if none has them. */
@@ -46,6 +59,40 @@ bool cli_find_fuzzers(enum cli_engine engine, const char *given, char *dir, size
 /* Binary seeds for a harness next to the fuzzers (build/<preset>/corpus). */
 bool cli_seed_dir(const char *fuzzers, const char *harness, char *dir, size_t len);
 bool cli_harness_from_name(const char *name, enum case_harness *harness);
+/* The target of a harness: fuzzers/fuzz_<harness> and its seeds. */
+void cli_harness_target(const char *fuzzers, enum case_harness harness, struct cli_target *t);
+/* "pgdfuzz repro ..." for a file of target t. */
+void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file);
+
+/* ---- real-kernel mode (run/repro --kernel-src) --------------------------- */
+
+/* This process's argv, for re-running it in a kernel build. */
+extern char **cli_argv;
+
+/* Enter kernel mode for --kernel-src dir. Returns 0 with src set to the
+ * tree's real path if this binary is the kernel build for it. Otherwise it
+ * configures and builds <source>/build/kernel-<basename>, then runs that
+ * build's pgdfuzz with cli_argv (never returning); on any failure it prints
+ * why and returns CLI_USAGE_ERROR. */
+int cli_kernel_enter(const char *dir, char *src, size_t len);
+/* The kernel backends this binary was built with ("map_range", ...), and the
+ * case harness each one's inputs decode as. */
+size_t cli_kernel_backend_count(void);
+const char *cli_kernel_backend(size_t index);
+enum case_harness cli_kernel_backend_harness(const char *backend);
+/* True if name is a configuration of some backend of this build ("4k-48",
+ * reloc's "4k"); names lists them all, per backend. */
+bool cli_kernel_config_valid(const char *name, char *names, size_t len);
+bool cli_kernel_backend_has_config(const char *backend, const char *config);
+/* The kernel target of a backend built beside this binary. False (with a
+ * message in err) if its binary is missing. */
+bool cli_kernel_target(const char *backend, const char *src, struct cli_target *t, char *err,
+		       size_t err_len);
+/* The project's files: kernel/known-findings.txt, kernel/kernel-findings.md. */
+void cli_project_file(const char *relative, char *path, size_t len);
+/* True if signature matches a pattern of the allowlist list_path (one
+ * fnmatch pattern per line, '#' comments, text after the pattern ignored). */
+bool cli_known_signature(const char *list_path, const char *signature);
 
 /* ---- finding groups ----------------------------------------------------- */
 
@@ -54,6 +101,7 @@ bool cli_harness_from_name(const char *name, enum case_harness *harness);
 struct cli_group {
 	char signature[160];
 	enum case_harness harness;
+	const struct cli_target *target;
 	unsigned count;
 	double first_seen;	/* seconds since the campaign started */
 	char example[PATH_MAX]; /* smallest reproducing file */
@@ -67,17 +115,22 @@ struct cli_groups {
 	size_t count;
 	char flaky[64][PATH_MAX]; /* files that did not reproduce */
 	size_t nflaky;
+	/* Kernel campaigns: signatures matching this allowlist are written-up
+	 * kernel behaviour, listed in known[] instead of becoming groups. */
+	const char *known_list;
+	char known[64][160];
+	size_t nknown;
 };
 
-/* Reproduce file with the harness binary (PGDFUZZ_NO_ABORT=1) and file it
- * under its signature. Sanitizer crashes get "<harness>:<crash type>:<frame>"
+/* Reproduce file with the target's binary (PGDFUZZ_NO_ABORT=1) and file it
+ * under its signature. Sanitizer crashes get "<target>:<crash type>:<frame>"
  * signatures; files that run clean are recorded as flaky. */
-void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_harness harness,
-		    const char *file, double when);
+void cli_group_file(struct cli_groups *groups, const struct cli_target *target, const char *file,
+		    double when);
 /* Shrink each group's example with libFuzzer -minimize_crash=1 (or afl-tmin)
  * into out_dir/<signature>.bin and its text form. */
-void cli_minimize_groups(struct cli_groups *groups, const char *fuzzers, enum cli_engine engine,
-			 const char *out_dir, int seconds);
+void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
+			 int seconds);
 /* A file-name-safe form of a signature. */
 void cli_signature_file_name(const char *signature, char *out, size_t len);
 
@@ -87,6 +140,8 @@ void cli_signature_file_name(const char *signature, char *out, size_t len);
 
 struct cli_harness_stats {
 	enum case_harness harness;
+	const char *name; /* the target's */
+	size_t merged;	  /* corpus entries after the merge */
 	uint64_t execs;
 	double exec_per_sec;
 	unsigned cov, features, corpus, crashes;
@@ -106,7 +161,10 @@ struct cli_report {
 	const struct cli_groups *groups;
 	const char *fuzzers, *out_dir;
 	bool interrupted;
-	size_t merged[CASE_HARNESS_COUNT]; /* corpus entries after the merge */
+	/* Kernel campaigns (else NULL): the tree, the allowlist given to the
+	 * fuzzers ("" with --all-findings), --kernel-config ("" for all) and
+	 * the file where the fuzzers log known signatures they hit. */
+	const char *kernel_src, *known_list, *kernel_config, *seen_file;
 };
 
 void cli_stats_sample(struct cli_harness_stats *stats, double when);

@@ -55,27 +55,54 @@ static struct cli_group *find_group(struct cli_groups *groups, const char *signa
 	return g;
 }
 
-void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_harness harness,
-		    const char *file, double when)
+/* argv's environment for a target: "PGDFUZZ_NO_ABORT=1" (when no_abort)
+ * then the target's own entries. */
+static void target_env(const struct cli_target *target, bool no_abort, char *env[], size_t max)
+{
+	size_t n = 0;
+	if (no_abort)
+		env[n++] = "PGDFUZZ_NO_ABORT=1";
+	for (size_t i = 0; target->env && target->env[i] && n + 1 < max; i++)
+		env[n++] = target->env[i];
+	env[n] = NULL;
+}
+
+static void remember_known(struct cli_groups *groups, const char *signature)
+{
+	for (size_t i = 0; i < groups->nknown; i++)
+		if (!strcmp(groups->known[i], signature))
+			return;
+	if (groups->nknown < sizeof(groups->known) / sizeof(groups->known[0]))
+		snprintf(groups->known[groups->nknown++], sizeof(groups->known[0]), "%s",
+			 signature);
+}
+
+void cli_group_file(struct cli_groups *groups, const struct cli_target *target, const char *file,
+		    double when)
 {
 	static char output[1 << 16];
-	char binary[PATH_MAX + 64], signature[160] = "";
-	const char *name = case_harness_name(harness);
-	snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers, name);
-	char *argv[] = {binary, (char *)file, NULL};
-	char *env[] = {"PGDFUZZ_NO_ABORT=1", NULL};
+	char signature[160] = "";
+	char *argv[] = {(char *)target->binary, (char *)file, NULL};
+	char *env[8];
+	target_env(target, true, env, 8);
 	int status = proc_capture(argv, env, output, sizeof(output), 60);
 
 	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
 	if (verdict && sscanf(verdict + 17, "%159s", signature) == 1 && strcmp(signature, "clean"))
 		; /* an oracle finding */
 	else if (status != 0)
-		sanitizer_signature(name, output, signature, sizeof(signature));
+		sanitizer_signature(target->name, output, signature, sizeof(signature));
 	else
 		signature[0] = '\0';
 	if (!signature[0]) {
 		if (groups->nflaky < sizeof(groups->flaky) / sizeof(groups->flaky[0]))
 			snprintf(groups->flaky[groups->nflaky++], PATH_MAX, "%s", file);
+		return;
+	}
+	/* A written-up kernel finding is not a new one (the fuzzers skip them
+	 * too; this catches files that reached us another way, e.g. timeouts). */
+	if (groups->known_list && cli_known_signature(groups->known_list, signature)) {
+		remember_known(groups, signature);
 		return;
 	}
 	struct cli_group *g = find_group(groups, signature);
@@ -101,36 +128,39 @@ void cli_group_file(struct cli_groups *groups, const char *fuzzers, enum case_ha
 				cut[1] = '\0';
 		}
 	}
-	g->harness = harness;
+	g->harness = target->harness;
+	g->target = target;
 	g->count++;
 }
 
-void cli_minimize_groups(struct cli_groups *groups, const char *fuzzers, enum cli_engine engine,
-			 const char *out_dir, int seconds)
+void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
+			 int seconds)
 {
 	static char output[1 << 16];
 	cli_mkdirs(out_dir);
 	for (size_t i = 0; i < groups->count; i++) {
 		struct cli_group *g = &groups->groups[i];
-		char binary[PATH_MAX + 64], dest[sizeof(g->minimized) - 1], name[160], budget[64],
+		char dest[sizeof(g->minimized) - 1], name[160], budget[64],
 		    exact[sizeof(dest) + 32];
+		char *binary = (char *)g->target->binary, *env[8];
 		cli_signature_file_name(g->signature, name, sizeof(name));
-		snprintf(binary, sizeof(binary), "%s/fuzz_%s", fuzzers,
-			 case_harness_name(g->harness));
 		snprintf(dest, sizeof(dest), "%s/%s.bin", out_dir, name);
 		int status;
 		if (engine == CLI_AFL) {
 			char *argv[] = {"afl-tmin", "-i", g->example, "-o",
 					dest,	    "--", binary,     NULL};
-			char *env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
-			status = proc_capture(argv, env, output, sizeof(output), seconds + 30);
+			char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
+			status = proc_capture(argv, afl_env, output, sizeof(output), seconds + 30);
 		} else {
 			snprintf(budget, sizeof(budget), "-max_total_time=%d", seconds);
 			snprintf(exact, sizeof(exact), "-exact_artifact_path=%s", dest);
 			char *argv[] = {
 			    binary, "-minimize_crash=1", "-runs=100000", budget, exact, g->example,
 			    NULL};
-			status = proc_capture(argv, NULL, output, sizeof(output), seconds + 30);
+			/* The target's environment: a kernel finding is shrunk
+			 * without drifting into a written-up one. */
+			target_env(g->target, false, env, 8);
+			status = proc_capture(argv, env, output, sizeof(output), seconds + 30);
 		}
 		(void)status;
 		/* Keep the minimized file only if it still shows the same
@@ -138,7 +168,7 @@ void cli_minimize_groups(struct cli_groups *groups, const char *fuzzers, enum cl
 		static struct cli_groups check;
 		memset(&check, 0, sizeof(check));
 		if (access(dest, R_OK) == 0) {
-			cli_group_file(&check, fuzzers, g->harness, dest, 0);
+			cli_group_file(&check, g->target, dest, 0);
 			if (check.count == 1 && !strcmp(check.groups[0].signature, g->signature)) {
 				snprintf(g->minimized, sizeof(g->minimized), "%s", dest);
 				snprintf(g->detail, sizeof(g->detail), "%s",

@@ -183,6 +183,26 @@ bool cli_harness_from_name(const char *name, enum case_harness *harness)
 	return false;
 }
 
+void cli_harness_target(const char *fuzzers, enum case_harness harness, struct cli_target *t)
+{
+	memset(t, 0, sizeof(*t));
+	snprintf(t->name, sizeof(t->name), "%s", case_harness_name(harness));
+	t->harness = harness;
+	snprintf(t->binary, sizeof(t->binary), "%s/fuzz_%s", fuzzers, t->name);
+	if (!cli_seed_dir(fuzzers, t->name, t->seeds, sizeof(t->seeds)))
+		t->seeds[0] = '\0';
+}
+
+void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
+{
+	if (t->backend[0])
+		snprintf(buf, len, "pgdfuzz repro --kernel-src %s --backend %s %s", t->kernel_src,
+			 t->backend, file);
+	else
+		snprintf(buf, len, "pgdfuzz repro --harness %s %s", case_harness_name(t->harness),
+			 file);
+}
+
 int cli_mkdirs(const char *path)
 {
 	char buf[PATH_MAX];

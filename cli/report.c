@@ -90,7 +90,7 @@ static void plot(struct text *t, const struct cli_report *r, bool features, cons
 			    height - bottom - v * sy);
 		}
 		put(t, "\"/>\n<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", width - right + 8,
-		    (int)(top + 14 * h + 10), colors[h % 4], case_harness_name(s->harness));
+		    (int)(top + 14 * h + 10), colors[h % 4], s->name);
 	}
 	put(t, "</svg>\n");
 }
@@ -111,8 +111,85 @@ static void html_escape(struct text *t, const char *s)
 
 static void repro_command(char *buf, size_t len, const struct cli_group *g)
 {
-	snprintf(buf, len, "pgdfuzz repro --harness %s %s", case_harness_name(g->harness),
-		 g->minimized[0] ? g->minimized : g->example);
+	cli_repro_command(buf, len, g->target, g->minimized[0] ? g->minimized : g->example);
+}
+
+#define MAX_KNOWN 256
+
+/* Known kernel signatures seen: those the fuzzers logged (one line per
+ * first sighting in a process, so repeats) and those triage set aside.
+ * Returns how many distinct ones are in known[]. */
+static size_t known_seen(const struct cli_report *r, char known[][160])
+{
+	size_t n = 0;
+	FILE *f = r->seen_file ? fopen(r->seen_file, "r") : NULL;
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		bool dup = !line[0];
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = !strcmp(known[i], line);
+		if (!dup && n < MAX_KNOWN)
+			snprintf(known[n++], 160, "%.159s", line);
+	}
+	if (f)
+		fclose(f);
+	for (size_t k = 0; k < r->groups->nknown; k++) {
+		bool dup = false;
+		for (size_t i = 0; i < n && !dup; i++)
+			dup = !strcmp(known[i], r->groups->known[k]);
+		if (!dup && n < MAX_KNOWN)
+			snprintf(known[n++], 160, "%s", r->groups->known[k]);
+	}
+	for (size_t i = 1; i < n; i++) /* sorted, so reports compare */
+		for (size_t j = i; j > 0 && strcmp(known[j - 1], known[j]) > 0; j--) {
+			char tmp[160];
+			memcpy(tmp, known[j], 160);
+			memcpy(known[j], known[j - 1], 160);
+			memcpy(known[j - 1], tmp, 160);
+		}
+	return n;
+}
+
+/* The kernel campaign's section: which allowlist applied and which of its
+ * signatures the campaign hit. */
+static void kernel_section(struct text *md, struct text *html, const struct cli_report *r)
+{
+	static char known[MAX_KNOWN][160];
+	char writeup[PATH_MAX];
+	size_t n = known_seen(r, known);
+	cli_project_file("kernel/kernel-findings.md", writeup, sizeof(writeup));
+	put(md, "\n## Known kernel findings seen\n\n");
+	put(html, "<h2>Known kernel findings seen</h2>\n<p>");
+	if (!r->known_list[0]) {
+		put(md,
+		    "Allowlist off (`--all-findings`): every kernel finding is listed above.\n\n");
+		html_escape(html, "Allowlist off (--all-findings): every kernel finding is listed "
+				  "above.");
+		put(html, "</p>\n");
+		return;
+	}
+	put(md,
+	    "Signatures matching `%s` are kernel behaviour already written up in "
+	    "`kernel/kernel-findings.md` (`%s`); the fuzzers kept going past them.\n\n",
+	    r->known_list, writeup);
+	put(html, "Signatures matching <code>");
+	html_escape(html, r->known_list);
+	put(html, "</code> are kernel behaviour already written up in <code>");
+	html_escape(html, writeup);
+	put(html, "</code>; the fuzzers kept going past them.</p>\n<ul>\n");
+	if (!n) {
+		put(md, "None.\n");
+		put(html, "<li>None.</li>\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		put(md, "- `%s`\n", known[i]);
+		put(html, "<li><code>");
+		html_escape(html, known[i]);
+		put(html, "</code></li>\n");
+	}
+	put(md, "\n");
+	put(html, "</ul>\n");
 }
 
 static int write_text(const char *dir, const char *name, struct text *t)
@@ -137,17 +214,22 @@ int cli_write_report(const struct cli_report *r)
 	put(&md, "# pgdfuzz campaign report\n\n");
 	put(&md, "- engine: %s, jobs: %d\n- duration: %.0f s of %.0f s planned%s\n", r->engine,
 	    r->jobs, r->elapsed, r->planned, r->interrupted ? " (interrupted)" : "");
+	if (r->kernel_src)
+		put(&md, "- kernel tree: `%s`%s%s\n", r->kernel_src,
+		    r->kernel_config[0] ? ", configuration " : "", r->kernel_config);
 	put(&md, "- findings: %zu distinct signatures from %u reproducing files; %zu flaky\n\n",
 	    g->count, total, g->nflaky);
-	put(&md, "| harness | execs | exec/s | coverage | features | corpus | merged corpus | "
-		 "crash files |\n");
+	put(&md,
+	    "| %s | execs | exec/s | coverage | features | corpus | merged corpus | "
+	    "crash files |\n",
+	    r->kernel_src ? "target" : "harness");
 	put(&md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t h = 0; h < r->nstats; h++) {
 		const struct cli_harness_stats *s = &r->stats[h];
-		put(&md, "| %s | %llu | %.0f | %u | %u | %u | %zu | %u |\n",
-		    case_harness_name(s->harness), (unsigned long long)s->execs,
+		put(&md, "| %s | %llu | %.0f | %u | %u | %u | %zu | %u |\n", s->name,
+		    (unsigned long long)s->execs,
 		    s->execs ? s->execs / (r->elapsed > 0 ? r->elapsed : 1) : 0.0, s->cov,
-		    s->features, s->corpus, r->merged[s->harness], s->crashes);
+		    s->features, s->corpus, s->merged, s->crashes);
 	}
 	put(&md, "\n![coverage over time](coverage.svg)\n\n![exec/s over time](execs.svg)\n\n");
 	put(&md, "## Findings\n\n");
@@ -178,16 +260,18 @@ int cli_write_report(const struct cli_report *r)
 	    r->engine, r->jobs, r->elapsed, r->planned, r->interrupted ? " (interrupted)" : "");
 	put(&html, "<b class=\"%s\">%zu distinct findings</b>, %zu flaky.</p>\n",
 	    g->count ? "bad" : "good", g->count, g->nflaky);
-	put(&html, "<table><tr><th>harness</th><th>execs</th><th>exec/s</th><th>coverage</th>"
-		   "<th>features</th><th>corpus</th><th>merged</th><th>crash files</th></tr>\n");
+	put(&html,
+	    "<table><tr><th>%s</th><th>execs</th><th>exec/s</th><th>coverage</th>"
+	    "<th>features</th><th>corpus</th><th>merged</th><th>crash files</th></tr>\n",
+	    r->kernel_src ? "target" : "harness");
 	for (size_t h = 0; h < r->nstats; h++) {
 		const struct cli_harness_stats *s = &r->stats[h];
 		put(&html,
 		    "<tr><th>%s</th><td>%llu</td><td>%.0f</td><td>%u</td><td>%u</td><td>%u</td>"
 		    "<td>%zu</td><td>%u</td></tr>\n",
-		    case_harness_name(s->harness), (unsigned long long)s->execs,
+		    s->name, (unsigned long long)s->execs,
 		    s->execs / (r->elapsed > 0 ? r->elapsed : 1), s->cov, s->features, s->corpus,
-		    r->merged[s->harness], s->crashes);
+		    s->merged, s->crashes);
 	}
 	put(&html, "</table>\n");
 	plot(&html, r, true, "coverage features over time");
@@ -207,6 +291,8 @@ int cli_write_report(const struct cli_report *r)
 		html_escape(&html, f->detail);
 		put(&html, "</pre>\n");
 	}
+	if (r->kernel_src)
+		kernel_section(&md, &html, r);
 	put(&html, "</body></html>\n");
 
 	int ret = 0;

@@ -10,7 +10,7 @@
 
 struct triage {
 	struct cli_groups groups;
-	const char *fuzzers;
+	struct cli_target targets[CASE_HARNESS_COUNT];
 	const char *out;
 	bool forced;
 	enum case_harness harness;
@@ -127,7 +127,7 @@ static void visit(struct triage *t, const char *path)
 		}
 		path = encoded;
 	}
-	cli_group_file(&t->groups, t->fuzzers, harness, path, 0);
+	cli_group_file(&t->groups, &t->targets[harness], path, 0);
 }
 
 int cmd_triage(int argc, char **argv)
@@ -171,7 +171,8 @@ int cmd_triage(int argc, char **argv)
 	if (!cli_find_fuzzers(engine, given, fuzzers, sizeof(fuzzers)))
 		return cli_error(
 		    "no fuzz_* binaries found; build the fuzz preset or pass --fuzzers");
-	t.fuzzers = fuzzers;
+	for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+		cli_harness_target(fuzzers, (enum case_harness)h, &t.targets[h]);
 	t.out = out;
 	char inputs_dir[PATH_MAX + 16];
 	snprintf(inputs_dir, sizeof(inputs_dir), "%s/inputs", out);
@@ -179,7 +180,7 @@ int cmd_triage(int argc, char **argv)
 		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
-	cli_minimize_groups(&t.groups, fuzzers, engine, out, 20);
+	cli_minimize_groups(&t.groups, engine, out, 20);
 
 	/* findings.md: one entry per group, written atomically. */
 	size_t cap = 1 << 20, len = 0;
@@ -192,14 +193,14 @@ int cmd_triage(int argc, char **argv)
 				t.files, t.groups.count, t.groups.nflaky);
 	for (size_t i = 0; i < t.groups.count && len < cap; i++) {
 		const struct cli_group *g = &t.groups.groups[i];
-		char name[160];
+		char name[160], cmd[PATH_MAX + 300];
 		cli_signature_file_name(g->signature, name, sizeof(name));
-		len += (size_t)snprintf(
-		    md + len, cap - len,
-		    "## `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
-		    "(binary `%s`)\n- reproduce: `pgdfuzz repro --harness %s %s`\n\n```\n%s```\n\n",
-		    g->signature, g->count, out, name, g->minimized, case_harness_name(g->harness),
-		    g->minimized, g->detail);
+		cli_repro_command(cmd, sizeof(cmd), g->target, g->minimized);
+		len += (size_t)snprintf(md + len, cap - len,
+					"## `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
+					"(binary `%s`)\n- reproduce: `%s`\n\n```\n%s```\n\n",
+					g->signature, g->count, out, name, g->minimized, cmd,
+					g->detail);
 	}
 	for (size_t i = 0; i < t.groups.nflaky && len < cap; i++)
 		len +=
