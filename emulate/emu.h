@@ -48,6 +48,11 @@ struct emu_error {
  * need more are reported as unsupported. */
 #define EMU_MAX_REGIONS 768
 
+/* Blocks a linear map (and its copy) may need per run: 2^19 keeps a run of
+ * the linear strategy in the tens of milliseconds. Larger RAM layouts are
+ * reported as unsupported. */
+#define EMU_LINEAR_MAX_BLOCKS (1u << 19)
+
 /* ---- Engine ------------------------------------------------------------ */
 
 #define EMU_DEFAULT_BUDGET  8000000u /* instructions per run */

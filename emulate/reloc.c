@@ -232,17 +232,33 @@ static int build_linear(struct emu_reloc_plan *plan, struct physmem *mem, struct
 		return -1;
 	}
 	/* Linux's linear map: [PAGE_OFFSET, PAGE_END), half the upper range,
-	 * with memstart aligned so blocks can be used (ARM64_MEMSTART_ALIGN is
-	 * a level-2 block for 16K and 64K). */
-	uint64_t block = 1ULL << pgd_level_shift(&geo, 2);
+	 * with memstart rounded down to ARM64_MEMSTART_ALIGN so that the bulk
+	 * of RAM maps with the largest blocks: 1 GiB for 4K (a level-1 block)
+	 * and 16K (32 contiguous 32 MiB blocks), 512 MiB for 64K (a level-2
+	 * block). */
+	uint64_t align = geo.page_shift == 16 ? 1ULL << pgd_level_shift(&geo, 2) : 1ULL << 30;
 	size_t nbanks = physmem_bank_count(mem);
 	struct physmem_bank first = physmem_bank_at(mem, 0),
 			    last = physmem_bank_at(mem, nbanks - 1);
-	uint64_t memstart = first.base & ~(block - 1);
+	uint64_t memstart = first.base & ~(align - 1);
 	uint64_t page_offset = ~0ULL << geo.va_bits;
 	if (last.base + last.size - memstart > (1ULL << (geo.va_bits - 1))) {
 		emu_error_set(err, "RAM spans more than the linear map's 2^%u bytes",
 			      geo.va_bits - 1);
+		if (err)
+			err->unsupported = true;
+		return -1;
+	}
+	/* Every run builds the map and its copy: bound the blocks so that
+	 * each input stays well under a second. The bulk of a bank maps with
+	 * memstart-aligned blocks, except 16K's 32 MiB level-2 blocks. */
+	uint64_t bulk = geo.page_shift == 14 ? 1ULL << pgd_level_shift(&geo, 2) : align;
+	uint64_t descriptors = 0;
+	for (size_t i = 0; i < nbanks; i++)
+		descriptors += physmem_bank_at(mem, i).size / bulk + 1;
+	if (descriptors > EMU_LINEAR_MAX_BLOCKS) {
+		emu_error_set(err, "a linear map of this RAM needs about %llu blocks (limit %u)",
+			      (unsigned long long)descriptors, EMU_LINEAR_MAX_BLOCKS);
 		if (err)
 			err->unsupported = true;
 		return -1;
