@@ -838,13 +838,14 @@ static void judge_trans(struct oracle *oracle, const struct pgd_case *c,
 			oracle_finding(verdict, TRANS_HARNESS, kind, obj->config.name, read.level,
 				       "trans_pgd_idmap_page() for PA 0x%llx returned TTBR0 0x%llx "
 				       "and T0SZ %lu (%u-bit input addresses, %d levels from level "
-				       "%d); executing at VA 0x%llx %s",
+				       "%d); executing at VA 0x%llx: %s%s",
 				       (unsigned long long)pa, (unsigned long long)ttbr0, t0sz,
 				       walk_geo.ia_bits, walk_geo.levels, walk_geo.start_level,
 				       (unsigned long long)pa,
 				       read.fault      ? ref_fault_name(read.fault)
 				       : read.pa != pa ? "reaches another PA"
-						       : "works, but so does writing");
+						       : "works, but so does writing",
+				       read.fault ? " fault" : "");
 			oracle_detail_chain(verdict, &read);
 			oracle_detail(verdict, "tables built (PA, bottom-up from level 3):");
 			for (unsigned t = 0; t < ctx.count; t++)
