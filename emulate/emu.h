@@ -300,6 +300,10 @@ struct emu_reloc_report {
 	bool copy_ok; /* every destination byte equals the expected image */
 	uint64_t mismatched_bytes;
 	uint64_t first_mismatch_pa;
+	/* 4 KiB pages outside the destinations whose bytes changed: a routine
+	 * writes its destinations and nothing else. */
+	uint64_t stray_pages;
+	uint64_t first_stray_pa;
 	/* On EMU_STOP_FAULT / EMU_STOP_UNMAPPED: */
 	uint64_t fault_va;
 	bool fault_write, fault_fetch;
@@ -307,7 +311,7 @@ struct emu_reloc_report {
 	unsigned intno;		    /* QEMU exception number */
 	int uc_err;
 	uint64_t insns; /* instructions executed */
-	bool ok;	/* entry_ok && copy_ok */
+	bool ok;	/* entry_ok && copy_ok && !stray_pages */
 	char summary[256];
 };
 

@@ -543,6 +543,77 @@ static void check_copy(const struct physmem *mem, const struct emu_reloc_plan *p
 	rep->copy_ok = rep->mismatched_bytes == 0;
 }
 
+/* Digests of every materialised 4 KiB page outside the destinations, taken
+ * before and after a run: a routine may write its destinations and nothing
+ * else (a copy loop that runs one page too far is caught here, since the
+ * destination check alone cannot see it). */
+struct page_digests {
+	const struct emu_reloc_plan *plan;
+	struct physmem *mem;
+	uint64_t *pa, *digest;
+	size_t count, capacity;
+	bool failed;
+};
+
+static bool in_destination(const struct emu_reloc_plan *plan, uint64_t pa)
+{
+	for (size_t i = 0; i < plan->nsegments; i++)
+		if (pa - plan->segments[i].dst < plan->segments[i].size)
+			return true;
+	return false;
+}
+
+static uint64_t page_digest(const uint8_t *bytes)
+{
+	uint64_t hash = 0x9e3779b97f4a7c15ULL, word;
+	for (size_t off = 0; off < PHYSMEM_PAGE; off += 8) {
+		memcpy(&word, bytes + off, 8);
+		hash = (hash ^ word) * 0x100000001b3ULL;
+		hash ^= hash >> 29;
+	}
+	return hash;
+}
+
+static void digest_chunk(void *opaque, uint64_t chunk_pa)
+{
+	struct page_digests *d = opaque;
+	const uint8_t *chunk = physmem_chunk(d->mem, chunk_pa);
+	for (uint64_t off = 0; chunk && off < PHYSMEM_CHUNK && !d->failed; off += PHYSMEM_PAGE) {
+		if (in_destination(d->plan, chunk_pa + off))
+			continue;
+		if (d->count == d->capacity) {
+			size_t capacity = d->capacity ? 2 * d->capacity : 256;
+			uint64_t *pa = realloc(d->pa, capacity * sizeof(*pa));
+			if (pa)
+				d->pa = pa;
+			uint64_t *digest =
+			    pa ? realloc(d->digest, capacity * sizeof(*digest)) : NULL;
+			if (!digest) {
+				d->failed = true;
+				return;
+			}
+			d->digest = digest;
+			d->capacity = capacity;
+		}
+		d->pa[d->count] = chunk_pa + off;
+		d->digest[d->count++] = page_digest(chunk + off);
+	}
+}
+
+/* After the run: the first page whose bytes changed, and how many did. */
+static void check_untouched(const struct page_digests *before, struct physmem *mem,
+			    struct emu_reloc_report *rep)
+{
+	for (size_t i = 0; i < before->count; i++) {
+		const uint8_t *chunk = physmem_chunk(mem, before->pa[i]);
+		uint64_t now = page_digest(chunk + (before->pa[i] & (PHYSMEM_CHUNK - 1)));
+		if (now == before->digest[i])
+			continue;
+		if (!rep->stray_pages++)
+			rep->first_stray_pa = before->pa[i];
+	}
+}
+
 int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_plan *plan,
 		  struct emu_reloc_report *rep, struct emu_error *err)
 {
@@ -581,8 +652,31 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 		return -1;
 	}
 
+	struct page_digests before = {.plan = plan, .mem = mem};
+	physmem_for_each_chunk(mem, digest_chunk, &before);
+	if (before.failed) {
+		free(before.pa);
+		free(before.digest);
+		emu_error_set(err, "out of memory for the page digests");
+		return -1;
+	}
+	/* Unicorn keeps translated code across runs and does not notice host
+	 * writes to guest memory: drop whatever it translated from the control
+	 * page, or a run whose routine sits where another run's different
+	 * routine was executes the old one (seen when two routines shared a
+	 * control page). Only the control page holds guest code. */
+	if (uc_ctl_remove_cache(emu->uc, plan->control, plan->control + plan->granule) !=
+	    UC_ERR_OK) {
+		free(before.pa);
+		free(before.digest);
+		emu_error_set(err, "cannot drop Unicorn's translations of the control page");
+		return -1;
+	}
 	struct emu_exec ex;
 	emu_exec(emu, plan->control, plan->entry, &ex);
+	check_untouched(&before, mem, rep);
+	free(before.pa);
+	free(before.digest);
 	rep->pc = ex.pc;
 	rep->insns = ex.insns;
 	rep->uc_err = ex.uc_err;
@@ -637,7 +731,7 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 	}
 
 	check_copy(mem, plan, rep);
-	rep->ok = rep->entry_ok && rep->copy_ok;
+	rep->ok = rep->entry_ok && rep->copy_ok && !rep->stray_pages;
 
 	int len =
 	    snprintf(rep->summary, sizeof(rep->summary), "%s%s%s: stop=%s pc=0x%llx insns=%llu",
@@ -659,9 +753,14 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 				" bad entry state x0=0x%llx sctlr=0x%llx",
 				(unsigned long long)rep->x[0], (unsigned long long)rep->sctlr);
 	if (!rep->copy_ok)
+		len += snprintf(rep->summary + len, sizeof(rep->summary) - (size_t)len,
+				" %llu bytes differ, first at pa 0x%llx",
+				(unsigned long long)rep->mismatched_bytes,
+				(unsigned long long)rep->first_mismatch_pa);
+	if (rep->stray_pages)
 		snprintf(rep->summary + len, sizeof(rep->summary) - (size_t)len,
-			 " %llu bytes differ, first at pa 0x%llx",
-			 (unsigned long long)rep->mismatched_bytes,
-			 (unsigned long long)rep->first_mismatch_pa);
+			 " wrote %llu pages outside the destinations, first at pa 0x%llx",
+			 (unsigned long long)rep->stray_pages,
+			 (unsigned long long)rep->first_stray_pa);
 	return 0;
 }

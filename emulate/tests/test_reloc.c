@@ -323,6 +323,28 @@ static void test_foreign_routine(struct emu *emu, struct physmem *mem, const str
 	CHECK(strstr(rep.summary, "linear/no-copy") != NULL);
 	emu_reloc_release(&plan);
 
+	/* One store outside the destinations (into the kimage page) makes the
+	 * run fail even though entry and copy look as before. */
+	static const uint32_t stray_words[] = {
+	    0xf9400404, /* ldr x4, [x0, #8] */
+	    0xf9001c04, /* str x4, [x0, #56]  outside every destination */
+	    0xf9400805, 0xd5181006, 0xd5033fdf, 0xaa0503e0,
+	    0xaa1f03e1, 0xaa1f03e2, 0xaa1f03e3, 0xd61f0080,
+	};
+	struct emu_routine stray = routine;
+	stray.name = "stray";
+	stray.code = (const unsigned char *)stray_words;
+	stray.len = sizeof(stray_words);
+	CHECK(setup(mem, l, 4, EMU_RELOC_LINEAR, &in, segs) == 0);
+	in.routine = &stray;
+	CHECK(emu_reloc_prepare(&plan, mem, &in, &err) == 0);
+	CHECK(emu_reloc_run(emu, mem, &plan, &rep, &err) == 0);
+	CHECK(rep.entry_ok && !rep.ok);
+	CHECK_EQ(rep.stray_pages, 1);
+	CHECK_EQ(rep.first_stray_pa, plan.kimage);
+	CHECK(strstr(rep.summary, "outside the destinations") != NULL);
+	emu_reloc_release(&plan);
+
 	/* Only the linear strategy hands a routine a kimage. */
 	CHECK(setup(mem, l, 4, EMU_RELOC_IDMAP, &in, segs) == 0);
 	in.routine = &routine;
