@@ -579,7 +579,9 @@ static void digest_chunk(void *opaque, uint64_t chunk_pa)
 	struct page_digests *d = opaque;
 	const uint8_t *chunk = physmem_chunk(d->mem, chunk_pa);
 	for (uint64_t off = 0; chunk && off < PHYSMEM_CHUNK && !d->failed; off += PHYSMEM_PAGE) {
-		if (in_destination(d->plan, chunk_pa + off))
+		/* A chunk may reach past its bank: only RAM pages count. */
+		if (in_destination(d->plan, chunk_pa + off) ||
+		    !physmem_is_ram(d->mem, chunk_pa + off, PHYSMEM_PAGE))
 			continue;
 		if (d->count == d->capacity) {
 			size_t capacity = d->capacity ? 2 * d->capacity : 256;
@@ -606,8 +608,8 @@ static void check_untouched(const struct page_digests *before, struct physmem *m
 {
 	for (size_t i = 0; i < before->count; i++) {
 		const uint8_t *chunk = physmem_chunk(mem, before->pa[i]);
-		uint64_t now = page_digest(chunk + (before->pa[i] & (PHYSMEM_CHUNK - 1)));
-		if (now == before->digest[i])
+		if (chunk &&
+		    page_digest(chunk + (before->pa[i] & (PHYSMEM_CHUNK - 1))) == before->digest[i])
 			continue;
 		if (!rep->stray_pages++)
 			rep->first_stray_pa = before->pa[i];
