@@ -409,8 +409,7 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 		goto out;
 	if (routine) {
 		plan->routine_pa = plan->control + routine_offset;
-		if (!physmem_write(mem, plan->routine_pa, routine->code, routine->len) ||
-		    alloc_page(&ops, mem, granule, &plan->kimage, err))
+		if (!physmem_write(mem, plan->routine_pa, routine->code, routine->len))
 			goto out;
 	}
 	if (in->entry >= plan->control && in->entry - plan->control < granule) {
@@ -434,7 +433,10 @@ int emu_reloc_prepare(struct emu_reloc_plan *plan, struct physmem *mem,
 			goto out;
 		break;
 	}
-	if (routine && write_kimage(plan, mem, &routine->kimage, err))
+	/* The kimage comes last, so that everything else sits where it does
+	 * for pgdfuzz's own routine: the two runs differ by this page only. */
+	if (routine && (alloc_page(&ops, mem, granule, &plan->kimage, err) ||
+			write_kimage(plan, mem, &routine->kimage, err)))
 		goto out;
 
 	/* Every page the guest may touch must exist before the run. */
