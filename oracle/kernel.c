@@ -834,8 +834,17 @@ static void judge_trans(struct oracle *oracle, const struct pgd_case *c,
 				   : read.pa != pa			 ? "wrong-pa"
 				   : write.fault != REF_FAULT_PERMISSION ? "writable"
 									 : NULL;
+		/* Fewer tables than the walk from this T0SZ needs: it starts in
+		 * a table built for a lower level, and where the walk then fails
+		 * depends only on which indices of the PA collide. Name the
+		 * cause, at the level the kernel never built. */
+		int level = read.level;
+		if (kind && ctx.count < walk_geo.levels) {
+			kind = "too-few-levels";
+			level = walk_geo.start_level;
+		}
 		if (kind) {
-			oracle_finding(verdict, TRANS_HARNESS, kind, obj->config.name, read.level,
+			oracle_finding(verdict, TRANS_HARNESS, kind, obj->config.name, level,
 				       "trans_pgd_idmap_page() for PA 0x%llx returned TTBR0 0x%llx "
 				       "and T0SZ %lu (%u-bit input addresses, %d levels from level "
 				       "%d); executing at VA 0x%llx: %s%s",
