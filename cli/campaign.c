@@ -601,7 +601,7 @@ int cmd_run(int argc, char **argv)
 	char findings_dir[PATH_MAX];
 	snprintf(findings_dir, sizeof(findings_dir), "%s/findings", out);
 	if (groups.count)
-		cli_minimize_groups(&groups, engine, findings_dir, 20);
+		cli_minimize_groups(&groups, engine, findings_dir, 20, 120);
 	report.elapsed = elapsed;
 	report.planned = (double)seconds;
 	report.engine = engine == CLI_AFL ? "AFL++" : "libFuzzer (fork mode)";

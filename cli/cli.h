@@ -128,9 +128,11 @@ struct cli_groups {
 void cli_group_file(struct cli_groups *groups, const struct cli_target *target, const char *file,
 		    double when);
 /* Shrink each group's example with libFuzzer -minimize_crash=1 (or afl-tmin)
- * into out_dir/<signature>.bin and its text form. */
+ * into out_dir/<signature>.bin and its text form: up to seconds per group
+ * and total_seconds in all; groups past the total keep their smallest
+ * example. */
 void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
-			 int seconds);
+			 int seconds, int total_seconds);
 /* A file-name-safe form of a signature. */
 void cli_signature_file_name(const char *signature, char *out, size_t len);
 

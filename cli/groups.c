@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -134,25 +135,32 @@ void cli_group_file(struct cli_groups *groups, const struct cli_target *target, 
 }
 
 void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
-			 int seconds)
+			 int seconds, int total_seconds)
 {
 	static char output[1 << 16];
 	cli_mkdirs(out_dir);
+	time_t start = time(NULL);
 	for (size_t i = 0; i < groups->count; i++) {
 		struct cli_group *g = &groups->groups[i];
+		/* The wrap-up is bounded: once total_seconds are spent, the rest
+		 * keep their smallest example as the reproducer. */
+		int left = total_seconds - (int)(time(NULL) - start);
+		int budget_s = left < seconds ? left : seconds;
 		char dest[sizeof(g->minimized) - 1], name[160], budget[64],
 		    exact[sizeof(dest) + 32];
 		char *binary = (char *)g->target->binary, *env[8];
 		cli_signature_file_name(g->signature, name, sizeof(name));
 		snprintf(dest, sizeof(dest), "%s/%s.bin", out_dir, name);
-		int status;
-		if (engine == CLI_AFL) {
+		int status = -1;
+		if (budget_s < 1) {
+			/* Out of wrap-up time: no minimizer run. */
+		} else if (engine == CLI_AFL) {
 			char *argv[] = {"afl-tmin", "-i", g->example, "-o",
 					dest,	    "--", binary,     NULL};
 			char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
-			status = proc_capture(argv, afl_env, output, sizeof(output), seconds + 30);
+			status = proc_capture(argv, afl_env, output, sizeof(output), budget_s + 30);
 		} else {
-			snprintf(budget, sizeof(budget), "-max_total_time=%d", seconds);
+			snprintf(budget, sizeof(budget), "-max_total_time=%d", budget_s);
 			snprintf(exact, sizeof(exact), "-exact_artifact_path=%s", dest);
 			char *argv[] = {
 			    binary, "-minimize_crash=1", "-runs=100000", budget, exact, g->example,
@@ -160,14 +168,14 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 			/* The target's environment: a kernel finding is shrunk
 			 * without drifting into a written-up one. */
 			target_env(g->target, false, env, 8);
-			status = proc_capture(argv, env, output, sizeof(output), seconds + 30);
+			status = proc_capture(argv, env, output, sizeof(output), budget_s + 30);
 		}
 		(void)status;
 		/* Keep the minimized file only if it still shows the same
 		 * signature; otherwise fall back to the smallest original. */
 		static struct cli_groups check;
 		memset(&check, 0, sizeof(check));
-		if (access(dest, R_OK) == 0) {
+		if (budget_s >= 1 && access(dest, R_OK) == 0) {
 			cli_group_file(&check, g->target, dest, 0);
 			if (check.count == 1 && !strcmp(check.groups[0].signature, g->signature)) {
 				snprintf(g->minimized, sizeof(g->minimized), "%s", dest);

@@ -180,7 +180,7 @@ int cmd_triage(int argc, char **argv)
 		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
-	cli_minimize_groups(&t.groups, engine, out, 20);
+	cli_minimize_groups(&t.groups, engine, out, 20, 600);
 
 	/* findings.md: one entry per group, written atomically. */
 	size_t cap = 1 << 20, len = 0;
