@@ -349,7 +349,7 @@ static int kernel_targets(const char *src, const char *const *names, size_t nnam
 
 int cmd_run(int argc, char **argv)
 {
-	long seconds = 60;
+	long seconds = 60, minimize_seconds = 120;
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	enum cli_engine engine = CLI_LIBFUZZER;
 	const char *out = "pgdfuzz-out", *given_fuzzers = NULL, *kernel_dir = NULL,
@@ -363,6 +363,12 @@ int cmd_run(int argc, char **argv)
 		if (!strcmp(arg, "--time") && value) {
 			if ((seconds = parse_duration(value)) <= 0)
 				return cli_error("--time %s: expected a duration like 60s, 5m, 1h",
+						 value);
+			i++;
+		} else if (!strcmp(arg, "--minimize-time") && value) {
+			if ((minimize_seconds = parse_duration(value)) < 0)
+				return cli_error("--minimize-time %s: expected a duration like 0, "
+						 "30s, 5m",
 						 value);
 			i++;
 		} else if (!strcmp(arg, "--jobs") && value) {
@@ -601,7 +607,7 @@ int cmd_run(int argc, char **argv)
 	char findings_dir[PATH_MAX];
 	snprintf(findings_dir, sizeof(findings_dir), "%s/findings", out);
 	if (groups.count)
-		cli_minimize_groups(&groups, engine, findings_dir, 20, 120);
+		cli_minimize_groups(&groups, engine, findings_dir, 20, (int)minimize_seconds);
 	report.elapsed = elapsed;
 	report.planned = (double)seconds;
 	report.engine = engine == CLI_AFL ? "AFL++" : "libFuzzer (fork mode)";

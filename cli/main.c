@@ -22,8 +22,10 @@ static int usage(void)
 	fprintf(
 	    stderr,
 	    "usage: pgdfuzz <command> [options]\n\n"
-	    "  run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR] [HARNESS...]\n"
-	    "                       fuzzing campaign with live progress and a report\n"
+	    "  run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR]\n"
+	    "      [--minimize-time D] [HARNESS...]\n"
+	    "                       fuzzing campaign with live progress and a report;\n"
+	    "                       findings are minimized for up to D in all (2m)\n"
 	    "  run --kernel-src LINUX [--kernel-config NAME] [--all-findings] [--time D]\n"
 	    "      [--jobs N] [--out DIR] [TARGET...]\n"
 	    "                       campaign on the arm64 page-table code of a Linux tree\n"

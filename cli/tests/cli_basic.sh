@@ -27,6 +27,9 @@ check "no half-written output" test ! -e bad.bin
 check "missing file exits 2" test $rc -eq 2
 "$pgdfuzz" run --time banana 2> err.txt; rc=$?
 check "bad duration exits 2" test $rc -eq 2
+"$pgdfuzz" run --minimize-time -5 2> err.txt; rc=$?
+check "bad minimize time exits 2" test $rc -eq 2
+check "bad minimize time is named" grep -q -- "--minimize-time -5" err.txt
 "$pgdfuzz" frobnicate 2> /dev/null; rc=$?
 check "unknown command exits 2" test $rc -eq 2
 

@@ -14,7 +14,7 @@ ln -sf "$canary" fuzzers/fuzz_builder
 ln -s "$fuzz_dir/../corpus" corpus
 
 # run: the planted finding is reported, with a report and exit status 1.
-"$pgdfuzz" run --time 20 --jobs 2 --fuzzers fuzzers --out camp builder > run.txt 2>&1; rc=$?
+"$pgdfuzz" run --time 20 --minimize-time 30 --jobs 2 --fuzzers fuzzers --out camp builder > run.txt 2>&1; rc=$?
 check "run with a planted bug exits 1" test $rc -eq 1
 check "run reports the finding" grep -q 'builder:lint-' run.txt
 check "report.md written" grep -q '^## Findings' camp/report.md
