@@ -7,7 +7,8 @@ static phys_addr_t glue_alloc(int shift)
 {
 	uint64_t pa = kernel_mmu_env.alloc(kernel_mmu_env.ctx, shift);
 	if (!pa)
-		kernel_bug("pgtable_alloc", "!pa (the harness ran out of RAM for tables)", __LINE__);
+		kernel_bug("pgtable_alloc", "!pa (the harness ran out of RAM for tables)",
+			   __LINE__);
 	return pa;
 }
 
