@@ -122,6 +122,7 @@ static void close_instance(struct emu *emu)
 	emu->pristine = NULL;
 	emu->uc = NULL;
 	emu->mapped.count = 0;
+	emu->nplaced = 0; /* a new instance has no translations */
 }
 
 static int open_instance(struct emu *emu, struct emu_error *err)
@@ -178,6 +179,7 @@ void emu_free(struct emu *emu)
 	close_instance(emu);
 	free(emu->mapped.items);
 	free(emu->wanted.items);
+	free(emu->placed);
 	free(emu);
 }
 
@@ -197,6 +199,35 @@ int emu_begin(struct emu *emu, struct emu_error *err)
 		emu_error_set(err, "uc_context_restore failed");
 		return -1;
 	}
+	return 0;
+}
+
+int emu_place_code(struct emu *emu, uint64_t pa, const void *code, size_t len)
+{
+	/* Only a different routine at an address that ran code matters; a
+	 * full flush per run costs 10-800x and grows the code buffer. */
+	bool stale = false;
+	for (size_t i = 0; i < emu->nplaced; i++) {
+		struct emu_placed *p = &emu->placed[i];
+		if (p->pa < pa + len && pa < p->pa + p->len) {
+			if (p->pa == pa && p->code == code && p->len == len)
+				return 0;
+			stale = true;
+			*p = emu->placed[--emu->nplaced];
+			i--;
+		}
+	}
+	if (stale && uc_ctl_remove_cache(emu->uc, pa, pa + len) != UC_ERR_OK)
+		return -1;
+	if (emu->nplaced == emu->placed_capacity) {
+		size_t capacity = emu->placed_capacity ? 2 * emu->placed_capacity : 64;
+		struct emu_placed *placed = realloc(emu->placed, capacity * sizeof(*placed));
+		if (!placed)
+			return -1;
+		emu->placed = placed;
+		emu->placed_capacity = capacity;
+	}
+	emu->placed[emu->nplaced++] = (struct emu_placed){pa, code, len};
 	return 0;
 }
 

@@ -27,6 +27,14 @@ struct emu {
 	unsigned runs_on_instance;
 	struct emu_stats stats;
 	struct emu_region_list mapped, wanted;
+	/* Guest code placed by the host on this instance, by address: Unicorn
+	 * keeps its translations across runs and never notices host writes. */
+	struct emu_placed {
+		uint64_t pa;
+		const void *code;
+		size_t len;
+	} * placed;
+	size_t nplaced, placed_capacity;
 
 	/* Per-run state, written by the hooks. */
 	uint64_t insns;
@@ -63,6 +71,12 @@ int emu_map_memory(struct emu *emu, struct physmem *mem, bool shadow, uint64_t s
 
 /* Run from begin until PC == until, within the instruction budget. */
 void emu_exec(struct emu *emu, uint64_t begin, uint64_t until, struct emu_exec *ex);
+
+/* Before running code the host wrote at pa: drop Unicorn's translations of
+ * [pa, pa + len) if other code ran there on this instance (another routine
+ * at the same address would otherwise run as the old one). Code is known by
+ * its bytes' address on the host. Returns -1 if Unicorn refuses. */
+int emu_place_code(struct emu *emu, uint64_t pa, const void *code, size_t len);
 
 int emu_write_x(struct emu *emu, unsigned index, uint64_t value);
 uint64_t emu_read_x(struct emu *emu, unsigned index);

@@ -664,16 +664,14 @@ int emu_reloc_run(struct emu *emu, struct physmem *mem, const struct emu_reloc_p
 		emu_error_set(err, "out of memory for the page digests");
 		return -1;
 	}
-	/* Unicorn keeps translated code across runs and does not notice host
-	 * writes to guest memory: drop whatever it translated from the control
-	 * page, or a run whose routine sits where another run's different
-	 * routine was executes the old one (seen when two routines shared a
-	 * control page). Only the control page holds guest code. */
-	if (uc_ctl_remove_cache(emu->uc, plan->control, plan->control + plan->granule) !=
-	    UC_ERR_OK) {
+	/* The blob is the same on every run; a foreign routine may differ
+	 * from the one that last ran at its address. */
+	if (emu_place_code(emu, plan->control, emu_reloc_blob, emu_reloc_blob_len) ||
+	    (plan->routine &&
+	     emu_place_code(emu, plan->routine_pa, plan->routine->code, plan->routine->len))) {
 		free(before.pa);
 		free(before.digest);
-		emu_error_set(err, "cannot drop Unicorn's translations of the control page");
+		emu_error_set(err, "cannot drop Unicorn's old translations of the routine");
 		return -1;
 	}
 	struct emu_exec ex;
