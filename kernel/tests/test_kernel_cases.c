@@ -107,5 +107,6 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	printf("%d checked, %d failed\n", checked, failures);
+	oracle_free(oracle);
 	return failures ? 1 : 0;
 }
