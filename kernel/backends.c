@@ -45,11 +45,6 @@ size_t kernel_map_range_count(void)
 	return kernel_map_range_table_count;
 }
 
-const struct kernel_map_range *kernel_map_range_at(size_t index)
-{
-	return index < kernel_map_range_table_count ? kernel_map_range_table[index] : NULL;
-}
-
 const struct kernel_map_range *kernel_find_map_range(const struct pgd_geometry *geo)
 {
 	for (size_t i = 0; i < kernel_map_range_table_count; i++)
@@ -63,11 +58,6 @@ size_t kernel_mmu_count(void)
 	return kernel_mmu_table_count;
 }
 
-const struct kernel_mmu *kernel_mmu_at(size_t index)
-{
-	return index < kernel_mmu_table_count ? kernel_mmu_table[index] : NULL;
-}
-
 const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo)
 {
 	for (size_t i = 0; i < kernel_mmu_table_count; i++)
@@ -79,11 +69,6 @@ const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo)
 size_t kernel_trans_count(void)
 {
 	return kernel_trans_table_count;
-}
-
-const struct kernel_trans *kernel_trans_at(size_t index)
-{
-	return index < kernel_trans_table_count ? kernel_trans_table[index] : NULL;
 }
 
 const struct kernel_trans *kernel_find_trans(const struct pgd_geometry *geo)
@@ -106,11 +91,6 @@ const struct kernel_trans *kernel_find_trans(const struct pgd_geometry *geo)
 size_t kernel_reloc_count(void)
 {
 	return kernel_reloc_table_count;
-}
-
-const struct kernel_reloc *kernel_reloc_at(size_t index)
-{
-	return index < kernel_reloc_table_count ? &kernel_reloc_table[index] : NULL;
 }
 
 const struct kernel_reloc *kernel_find_reloc(unsigned page_shift)

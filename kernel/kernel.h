@@ -143,27 +143,24 @@ struct kernel_trans {
 extern const char kernel_version[];
 extern const char kernel_source_dir[];
 
-/* Every object built, and the one matching a geometry (NULL: unsupported).
+/* How many objects were built, and the one matching a geometry (NULL:
+ * unsupported).
  * A geometry matches when its granule and VA size are a kernel
  * configuration, levels and root size are the ones that configuration
  * derives, and the output-address form agrees (LPA2 only with the 52-bit
  * 4K/16K objects; 64K objects with pa52 for pa_bits 52). */
 size_t kernel_map_range_count(void);
-const struct kernel_map_range *kernel_map_range_at(size_t index);
 const struct kernel_map_range *kernel_find_map_range(const struct pgd_geometry *geo);
 
 size_t kernel_mmu_count(void);
-const struct kernel_mmu *kernel_mmu_at(size_t index);
 const struct kernel_mmu *kernel_find_mmu(const struct pgd_geometry *geo);
 
 size_t kernel_trans_count(void);
-const struct kernel_trans *kernel_trans_at(size_t index);
 /* The object for geo's configuration, else one with its granule and
  * output-address form (the routine does not depend on VA_BITS). */
 const struct kernel_trans *kernel_find_trans(const struct pgd_geometry *geo);
 
 size_t kernel_reloc_count(void);
-const struct kernel_reloc *kernel_reloc_at(size_t index);
 const struct kernel_reloc *kernel_find_reloc(unsigned page_shift);
 
 /* True if config is the kernel configuration for geo. */

@@ -490,11 +490,17 @@ static uint64_t mmu_alloc(void *opaque, int shift)
 	return pa;
 }
 
+/* The host bytes of simulated RAM at pa (materialised), or NULL. */
+static uint8_t *host_at(struct physmem *mem, uint64_t pa)
+{
+	uint8_t *chunk = physmem_chunk(mem, pa);
+	return chunk ? chunk + (pa & (PHYSMEM_CHUNK - 1)) : NULL;
+}
+
 static void *mmu_phys_to_host(void *opaque, uint64_t pa)
 {
 	struct mmu_ctx *ctx = opaque;
-	uint8_t *chunk = physmem_chunk(ctx->mem, pa);
-	return chunk ? chunk + (pa & (PHYSMEM_CHUNK - 1)) : NULL;
+	return host_at(ctx->mem, pa);
 }
 
 void kernel_bug(const char *function, const char *condition, int line)
@@ -721,7 +727,7 @@ static void *trans_alloc_page(void *opaque)
 	if (ctx->count == TRANS_MAX_PAGES || ctx->mm.alloc(ctx->mm.ctx, 0, &pa) ||
 	    !physmem_zero(ctx->mem, pa, ctx->granule))
 		return NULL;
-	uint8_t *host = physmem_chunk(ctx->mem, pa) + (pa & (PHYSMEM_CHUNK - 1));
+	uint8_t *host = host_at(ctx->mem, pa);
 	ctx->pages[ctx->count].host = host;
 	ctx->pages[ctx->count++].pa = pa;
 	return host;
@@ -772,8 +778,7 @@ static void judge_trans(struct oracle *oracle, const struct pgd_case *c,
 		pgd_page_alloc_reserve(&pages, pa, granule);
 		ctx =
 		    (struct trans_ctx){oracle->mem, pgd_page_alloc_ops(&pages), granule, 0, {{0}}};
-		ctx.pages[TRANS_MAX_PAGES].host =
-		    physmem_chunk(oracle->mem, pa) + (pa & (PHYSMEM_CHUNK - 1));
+		ctx.pages[TRANS_MAX_PAGES].host = host_at(oracle->mem, pa);
 		ctx.pages[TRANS_MAX_PAGES].pa = pa;
 		kernel_trans_env =
 		    (struct kernel_trans_env){trans_alloc_page, trans_host_to_phys, &ctx};
