@@ -200,15 +200,25 @@ static void display(struct worker *workers, size_t n, double elapsed, double pla
 	fflush(stdout);
 }
 
-static int usage(void)
+static int usage(FILE *out, int status)
 {
-	fprintf(
-	    stderr,
-	    "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
-	    "[--out DIR] [--fuzzers DIR] [HARNESS...]\n"
-	    "       pgdfuzz run --kernel-src LINUX_TREE [--kernel-config NAME] [--all-findings] "
-	    "[--time DURATION] [--jobs N] [--out DIR] [kernel-BACKEND...]\n");
-	return CLI_USAGE_ERROR;
+	fprintf(out, "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
+		     "[--out DIR] [--fuzzers DIR] [--minimize-time DURATION] [HARNESS...]\n"
+		     "       pgdfuzz run --kernel-src LINUX_TREE [--kernel-config NAME] "
+		     "[--all-findings] [--time DURATION] [--jobs N] [--out DIR] "
+		     "[--minimize-time DURATION] [kernel-BACKEND...]\n\n"
+		     "  --time D            campaign length (60s, 5m, 1h; default 60s)\n"
+		     "  --jobs N            fuzzer processes in all (1..64; default: cores)\n"
+		     "  --engine E          libfuzzer (default) or afl\n"
+		     "  --out DIR           output directory (default pgdfuzz-out)\n"
+		     "  --fuzzers DIR       directory of fuzz_<harness> binaries\n"
+		     "  --minimize-time D   total time for minimizing findings (default 2m)\n"
+		     "  --kernel-src DIR    fuzz the arm64 page-table code of a Linux tree\n"
+		     "  --kernel-config C   one kernel configuration (4k-48, ...)\n"
+		     "  --all-findings      also stop on written-up kernel findings\n\n"
+		     "Exit status: 0 clean, 1 findings, 2 bad arguments or nothing fuzzed,\n"
+		     "130 interrupted (SIGINT/SIGTERM; the report is still written).\n");
+	return status;
 }
 
 static void start_libfuzzer(struct worker *w, long seconds, int forks, char *const env[])
@@ -372,8 +382,10 @@ int cmd_run(int argc, char **argv)
 						 value);
 			i++;
 		} else if (!strcmp(arg, "--jobs") && value) {
-			jobs = atoi(value);
-			if (jobs < 1 || jobs > 64)
+			char *end;
+			long n = strtol(value, &end, 10);
+			jobs = end != value && !*end && n >= 1 && n <= 64 ? (int)n : 0;
+			if (jobs < 1)
 				return cli_error("--jobs %s: expected 1..64", value);
 			i++;
 		} else if (!strcmp(arg, "--engine") && value) {
@@ -398,9 +410,19 @@ int cmd_run(int argc, char **argv)
 			i++;
 		} else if (!strcmp(arg, "--all-findings")) {
 			all_findings = true;
+		} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			return usage(stdout, 0);
 		} else if (arg[0] == '-') {
-			return usage();
-		} else if (nnames < MAX_TARGETS) {
+			return usage(stderr, CLI_USAGE_ERROR);
+		} else {
+			/* The same target named twice runs once. */
+			bool dup = false;
+			for (size_t n = 0; n < nnames; n++)
+				dup |= !strcmp(names[n], arg);
+			if (dup)
+				continue;
+			if (nnames == MAX_TARGETS)
+				return cli_error("at most %d targets", MAX_TARGETS);
 			names[nnames++] = arg;
 		}
 	}
@@ -450,6 +472,10 @@ int cmd_run(int argc, char **argv)
 		if (!nchosen)
 			for (int h = 0; h < CASE_HARNESS_COUNT; h++)
 				chosen[nchosen++] = (enum case_harness)h;
+		if (given_fuzzers &&
+		    !cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
+			return cli_error("--fuzzers %s: no fuzz_builder binary there",
+					 given_fuzzers);
 		if (!cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
 			return cli_error(
 			    "no %s fuzz_* binaries found; build them with `cmake --preset %s && "
@@ -618,7 +644,8 @@ int cmd_run(int argc, char **argv)
 	report.fuzzers = fuzzers;
 	report.out_dir = out;
 	report.interrupted = interrupted;
-	if (cli_write_report(&report))
+	bool report_failed = cli_write_report(&report) != 0;
+	if (report_failed)
 		fprintf(stderr, "pgdfuzz: could not write the report in %s\n", out);
 	printf(
 	    "\npgdfuzz run: %zu distinct finding(s)%s; report: %s/report.md and %s/report.html\n",
@@ -635,5 +662,22 @@ int cmd_run(int argc, char **argv)
 		printf("  known kernel findings seen: see \"Known kernel findings seen\" in "
 		       "%s/report.md\n",
 		       out);
+	/* "Nothing ran" is never clean: a target that executed no input (not a
+	 * fuzzer, e.g. a replay driver, or one that died at start) fails the
+	 * campaign. */
+	int idle = 0;
+	for (size_t i = 0; i < ntargets; i++)
+		if (!stats[i].execs) {
+			fprintf(stderr,
+				"pgdfuzz: %s executed no input (is %s a %s fuzzer? its log: "
+				"%s/%s/fuzz.log)\n",
+				targets[i].name, targets[i].binary,
+				engine == CLI_AFL ? "AFL++" : "libFuzzer", out, targets[i].name);
+			idle++;
+		}
+	if (interrupted)
+		return CLI_INTERRUPTED;
+	if (report_failed || idle)
+		return CLI_USAGE_ERROR;
 	return groups.count ? 1 : 0;
 }

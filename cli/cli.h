@@ -12,6 +12,8 @@
 #include "case.h"
 
 #define CLI_USAGE_ERROR 2
+/* Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it). */
+#define CLI_INTERRUPTED 130
 
 int cmd_run(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
@@ -113,7 +115,8 @@ struct cli_group {
 struct cli_groups {
 	struct cli_group groups[CLI_MAX_GROUPS];
 	size_t count;
-	char flaky[64][PATH_MAX]; /* files that did not reproduce */
+	char flaky[64][PATH_MAX];   /* files that did not reproduce */
+	char flaky_reason[64][128]; /* what the file was and what the rerun gave */
 	size_t nflaky;
 	/* Kernel campaigns: signatures matching this allowlist are written-up
 	 * kernel behaviour, listed in known[] instead of becoming groups. */

@@ -43,6 +43,23 @@ static void sanitizer_signature(const char *harness, const char *output, char *s
 	snprintf(sig, len, "%s:%s:%s", harness, type, frame);
 }
 
+/* Why a file is flaky: what the engine recorded it as (its name's prefix)
+ * and what the reproduction gave. */
+static void flaky_reason(const char *file, int status, char *out, size_t len)
+{
+	const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+	static const struct {
+		const char *prefix, *kind;
+	} kinds[] = {{"timeout-", "timeout"},	  {"crash-", "crash"},
+		     {"leak-", "leak"},		  {"oom-", "out-of-memory"},
+		     {"slow-unit-", "slow unit"}, {"id:", "AFL++ crash"}};
+	const char *kind = "finding";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strncmp(base, kinds[i].prefix, strlen(kinds[i].prefix)))
+			kind = kinds[i].kind;
+	snprintf(out, len, "%s: ran clean on reproduction (exit %d)", kind, status);
+}
+
 static struct cli_group *find_group(struct cli_groups *groups, const char *signature)
 {
 	for (size_t i = 0; i < groups->count; i++)
@@ -90,14 +107,19 @@ void cli_group_file(struct cli_groups *groups, const struct cli_target *target, 
 
 	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
 	if (verdict && sscanf(verdict + 17, "%159s", signature) == 1 && strcmp(signature, "clean"))
-		; /* an oracle finding */
+		;	       /* an oracle finding */
+	else if (status == -1) /* still running after 60 s: a hang that reproduces */
+		snprintf(signature, sizeof(signature), "%s:timeout:over-60s", target->name);
 	else if (status != 0)
 		sanitizer_signature(target->name, output, signature, sizeof(signature));
 	else
 		signature[0] = '\0';
 	if (!signature[0]) {
-		if (groups->nflaky < sizeof(groups->flaky) / sizeof(groups->flaky[0]))
+		if (groups->nflaky < sizeof(groups->flaky) / sizeof(groups->flaky[0])) {
+			flaky_reason(file, status, groups->flaky_reason[groups->nflaky],
+				     sizeof(groups->flaky_reason[0]));
 			snprintf(groups->flaky[groups->nflaky++], PATH_MAX, "%s", file);
+		}
 		return;
 	}
 	/* A written-up kernel finding is not a new one (the fuzzers skip them

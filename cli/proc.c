@@ -153,7 +153,8 @@ bool cli_find_fuzzers(enum cli_engine engine, const char *given, char *dir, size
 	if (n > 0) {
 		self[n] = '\0';
 		char *slash = strrchr(self, '/');
-		for (int up = 0; slash && up < 2; up++) {
+		/* Three levels up: the name, cli/ and the preset's folder. */
+		for (int up = 0; slash && up < 3; up++) {
 			*slash = '\0';
 			slash = strrchr(self, '/');
 		}
@@ -217,6 +218,12 @@ int cli_mkdirs(const char *path)
 	}
 	if (mkdir(buf, 0755) && errno != EEXIST)
 		return -1;
+	/* An existing regular file is not a directory to write into. */
+	struct stat st;
+	if (stat(buf, &st) || !S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
 	return 0;
 }
 

@@ -247,7 +247,7 @@ int cli_write_report(const struct cli_report *r)
 	if (g->nflaky) {
 		put(&md, "## Did not reproduce (flaky)\n\n");
 		for (size_t i = 0; i < g->nflaky; i++)
-			put(&md, "- `%s`\n", g->flaky[i]);
+			put(&md, "- `%s` (%s)\n", g->flaky[i], g->flaky_reason[i]);
 	}
 
 	put(&html,
@@ -290,6 +290,17 @@ int cli_write_report(const struct cli_report *r)
 		put(&html, "</code></p><pre>");
 		html_escape(&html, f->detail);
 		put(&html, "</pre>\n");
+	}
+	if (g->nflaky) {
+		put(&html, "<h2>Did not reproduce (flaky)</h2>\n<ul>\n");
+		for (size_t i = 0; i < g->nflaky; i++) {
+			put(&html, "<li><code>");
+			html_escape(&html, g->flaky[i]);
+			put(&html, "</code> (");
+			html_escape(&html, g->flaky_reason[i]);
+			put(&html, ")</li>\n");
+		}
+		put(&html, "</ul>\n");
 	}
 	if (r->kernel_src)
 		kernel_section(&md, &html, r);

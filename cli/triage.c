@@ -188,9 +188,9 @@ int cmd_triage(int argc, char **argv)
 	if (!md)
 		return 1;
 	len += (size_t)snprintf(md + len, cap - len,
-				"# pgdfuzz triage\n\n%u files: %zu distinct findings, %zu did not "
+				"# pgdfuzz triage\n\n%u file%s: %zu distinct findings, %zu did not "
 				"reproduce (flaky).\n\n",
-				t.files, t.groups.count, t.groups.nflaky);
+				t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky);
 	for (size_t i = 0; i < t.groups.count && len < cap; i++) {
 		const struct cli_group *g = &t.groups.groups[i];
 		char name[160], cmd[PATH_MAX + 300];
@@ -203,9 +203,10 @@ int cmd_triage(int argc, char **argv)
 					g->detail);
 	}
 	for (size_t i = 0; i < t.groups.nflaky && len < cap; i++)
-		len +=
-		    (size_t)snprintf(md + len, cap - len, "%s- flaky (did not reproduce): `%s`\n",
-				     i == 0 ? "## Did not reproduce\n\n" : "", t.groups.flaky[i]);
+		len += (size_t)snprintf(md + len, cap - len,
+					"%s- flaky (did not reproduce): `%s` (%s)\n",
+					i == 0 ? "## Did not reproduce\n\n" : "", t.groups.flaky[i],
+					t.groups.flaky_reason[i]);
 	if (len > cap)
 		len = cap;
 	char path[PATH_MAX];
@@ -215,12 +216,12 @@ int cmd_triage(int argc, char **argv)
 	if (ret)
 		return cli_error("%s: cannot write", path);
 
-	printf("pgdfuzz triage: %u files -> %zu distinct findings, %zu flaky (report %s)\n",
-	       t.files, t.groups.count, t.groups.nflaky, path);
+	printf("pgdfuzz triage: %u file%s -> %zu distinct findings, %zu flaky (report %s)\n",
+	       t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky, path);
 	for (size_t i = 0; i < t.groups.count; i++)
 		printf("  %-50s x%-4u %s\n", t.groups.groups[i].signature, t.groups.groups[i].count,
 		       t.groups.groups[i].minimized);
 	for (size_t i = 0; i < t.groups.nflaky; i++)
-		printf("  flaky: %s\n", t.groups.flaky[i]);
+		printf("  flaky: %s (%s)\n", t.groups.flaky[i], t.groups.flaky_reason[i]);
 	return t.groups.count ? 1 : 0;
 }
