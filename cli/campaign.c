@@ -221,28 +221,61 @@ static int usage(FILE *out, int status)
 	return status;
 }
 
-static void start_libfuzzer(struct worker *w, long seconds, int forks, char *const env[])
+/* Engine options from the command line: --timeout, --rss-limit, --seed,
+ * --corpus and everything after "--", passed to every fuzzer. */
+struct engine_options {
+	long timeout, rss_limit_mb, seed; /* seed < 0: the engine's own */
+	const char *corpus;		  /* external corpus, or NULL */
+	char **extra;			  /* after "--" */
+	int nextra;
+	char regressions[PATH_MAX]; /* corpus/regressions next to the fuzzers, or "" */
+};
+
+static void start_libfuzzer(struct worker *w, long seconds, int forks, char *const env[],
+			    const struct engine_options *o)
 {
 	const char *seeds = w->target->seeds;
-	char fork_arg[32], time_arg[48], prefix[PATH_MAX + 32];
+	char fork_arg[32], time_arg[48], prefix[PATH_MAX + 32], timeout[48], rss[48], seed[48],
+	    external[PATH_MAX + 64];
 	snprintf(fork_arg, sizeof(fork_arg), "-fork=%d", forks);
 	snprintf(time_arg, sizeof(time_arg), "-max_total_time=%ld", seconds);
 	snprintf(prefix, sizeof(prefix), "-artifact_prefix=%s/", w->artifacts);
-	char *argv[] = {(char *)w->target->binary,
-			fork_arg,
-			"-ignore_crashes=1",
-			"-ignore_timeouts=1",
-			"-ignore_ooms=1",
-			"-rss_limit_mb=2560",
-			"-timeout=10",
-			time_arg,
-			"-print_final_stats=1",
-			prefix,
-			w->corpus,
-			(char *)seeds,
-			NULL};
-	if (!seeds[0])
-		argv[11] = NULL;
+	snprintf(timeout, sizeof(timeout), "-timeout=%ld", o->timeout);
+	snprintf(rss, sizeof(rss), "-rss_limit_mb=%ld", o->rss_limit_mb);
+	snprintf(seed, sizeof(seed), "-seed=%ld", o->seed);
+	char *argv[96];
+	int n = 0;
+	argv[n++] = (char *)w->target->binary;
+	argv[n++] = fork_arg;
+	argv[n++] = "-ignore_crashes=1";
+	argv[n++] = "-ignore_timeouts=1";
+	argv[n++] = "-ignore_ooms=1";
+	argv[n++] = rss;
+	argv[n++] = timeout;
+	if (o->seed >= 0)
+		argv[n++] = seed;
+	argv[n++] = time_arg;
+	argv[n++] = "-print_final_stats=1";
+	argv[n++] = prefix;
+	/* Options after "--" come last, so they override ours. */
+	for (int i = 0; i < o->nextra && n < 80; i++)
+		argv[n++] = o->extra[i];
+	/* The writable campaign corpus first; seeds, regressions and an
+	 * external corpus are read from. */
+	argv[n++] = w->corpus;
+	if (seeds[0])
+		argv[n++] = (char *)seeds;
+	if (o->regressions[0])
+		argv[n++] = (char *)o->regressions;
+	if (o->corpus) {
+		/* DIR/<target> when it exists (a campaign's out/corpus), else DIR. */
+		struct stat st;
+		snprintf(external, sizeof(external), "%s/%s", o->corpus, w->target->name);
+		if (stat(external, &st) || !S_ISDIR(st.st_mode))
+			snprintf(external, sizeof(external), "%s", o->corpus);
+		argv[n++] = external;
+	}
+	argv[n] = NULL;
 	w->pids[w->npids++] = proc_spawn(argv, w->log, env);
 }
 
@@ -365,6 +398,11 @@ int cmd_run(int argc, char **argv)
 	const char *out = "pgdfuzz-out", *given_fuzzers = NULL, *kernel_dir = NULL,
 		   *kernel_config = NULL;
 	bool all_findings = false;
+	static struct engine_options options;
+	memset(&options, 0, sizeof(options));
+	options.timeout = 10;
+	options.rss_limit_mb = 2560;
+	options.seed = -1;
 	const char *names[MAX_TARGETS];
 	size_t nnames = 0;
 	for (int i = 1; i < argc; i++) {
@@ -410,6 +448,32 @@ int cmd_run(int argc, char **argv)
 			i++;
 		} else if (!strcmp(arg, "--all-findings")) {
 			all_findings = true;
+		} else if ((!strcmp(arg, "--timeout") || !strcmp(arg, "--rss-limit") ||
+			    !strcmp(arg, "--seed")) &&
+			   value) {
+			char *end;
+			long n = strtol(value, &end, 10);
+			bool seed = !strcmp(arg, "--seed");
+			if (end == value || *end || n < (seed ? 0 : 1) || n > 1000000000L)
+				return cli_error("%s %s: expected a %s", arg, value,
+						 seed ? "number >= 0" : "positive number");
+			if (!strcmp(arg, "--timeout"))
+				options.timeout = n;
+			else if (!strcmp(arg, "--rss-limit"))
+				options.rss_limit_mb = n;
+			else
+				options.seed = n;
+			i++;
+		} else if (!strcmp(arg, "--corpus") && value) {
+			struct stat st;
+			if (stat(value, &st) || !S_ISDIR(st.st_mode))
+				return cli_error("--corpus %s: not a directory", value);
+			options.corpus = value;
+			i++;
+		} else if (!strcmp(arg, "--")) {
+			options.extra = argv + i + 1;
+			options.nextra = argc - i - 1;
+			break;
 		} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
 			return usage(stdout, 0);
 		} else if (arg[0] == '-') {
@@ -429,6 +493,10 @@ int cmd_run(int argc, char **argv)
 	if (jobs < 1)
 		jobs = 1;
 
+	if (engine == CLI_AFL && (options.nextra || options.corpus || options.seed >= 0 ||
+				  options.timeout != 10 || options.rss_limit_mb != 2560))
+		return cli_error("--timeout, --rss-limit, --seed, --corpus and -- OPTIONS are "
+				 "libFuzzer options; not with --engine afl");
 	static struct cli_target targets[MAX_TARGETS];
 	static struct cli_report report;
 	static char kernel_src[PATH_MAX];
@@ -486,6 +554,10 @@ int cmd_run(int argc, char **argv)
 			return cli_error("%s: cannot create the output directory", out);
 		for (size_t i = 0; i < nchosen; i++)
 			cli_harness_target(fuzzers, chosen[i], &targets[ntargets++]);
+		/* Every finding ever fixed seeds every harness (as CI replays it). */
+		if (!cli_seed_dir(fuzzers, "regressions", options.regressions,
+				  sizeof(options.regressions)))
+			options.regressions[0] = '\0';
 	}
 	if (!ntargets)
 		return cli_error("no kernel backend was built for %s", kernel_src);
@@ -525,10 +597,16 @@ int cmd_run(int argc, char **argv)
 			start_afl(w, seconds, per_harness);
 		} else {
 			start_libfuzzer(w, seconds, per_harness,
-					targets[i].backend[0] ? kernel_fuzz_env : NULL);
+					targets[i].backend[0] ? kernel_fuzz_env : NULL, &options);
 		}
 	}
 
+	/* One JSON object per target and sample, for dashboards and CI. */
+	char stats_path[PATH_MAX + 16];
+	snprintf(stats_path, sizeof(stats_path), "%s/stats.jsonl", out);
+	FILE *stats_file = fopen(stats_path, "w");
+	if (!stats_file)
+		fprintf(stderr, "pgdfuzz: %s: cannot write the stats file\n", stats_path);
 	bool tty = isatty(1);
 	int width = name_width(workers, ntargets, 7);
 	double last_plain = -10, interrupted_at = 0;
@@ -560,6 +638,17 @@ int cmd_run(int argc, char **argv)
 				scan_artifacts(w, &groups, w->artifacts, elapsed);
 			}
 			cli_stats_sample(w->stats, elapsed);
+			if (stats_file) {
+				fprintf(stats_file,
+					"{\"time\": %.1f, \"target\": \"%s\", \"execs\": %llu, "
+					"\"exec_per_sec\": %.0f, \"cov\": %u, \"features\": %u, "
+					"\"corpus\": %u, \"crash_files\": %u, \"running\": %s}\n",
+					elapsed, w->stats->name,
+					(unsigned long long)w->stats->execs, w->stats->exec_per_sec,
+					w->stats->cov, w->stats->features, w->stats->corpus,
+					w->stats->crashes, w->stats->running ? "true" : "false");
+				fflush(stats_file);
+			}
 		}
 		if (tty) {
 			display(workers, ntargets, elapsed, (double)seconds, &groups, true, first);
@@ -596,6 +685,8 @@ int cmd_run(int argc, char **argv)
 		usleep(1000000);
 	}
 	double elapsed = now() - start;
+	if (stats_file)
+		fclose(stats_file);
 
 	/* Merge each campaign corpus into a minimized one with the engine. */
 	for (size_t i = 0; i < ntargets && !interrupted; i++) {

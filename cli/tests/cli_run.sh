@@ -64,6 +64,26 @@ check "report.html lists the flaky file" grep -q 'Did not reproduce (flaky)' twi
 check "report.html says it was a timeout" grep -q 'timeout-stub</code> (timeout: ran clean' twice/report.html
 check "report.md says it was a timeout" grep -q 'timeout-stub` (timeout: ran clean' twice/report.md
 
+# Engine options reach libFuzzer; regressions and --corpus are seeds; a
+# stats line per sample lands in stats.jsonl.
+mkdir -p corpus/walker corpus/regressions ext/walker
+rm -f stubs/calls.*
+STUB_MODE=timeout "$pgdfuzz" run --time 3 --minimize-time 0 --fuzzers stubs --out opts \
+	--timeout 7 --rss-limit 1000 --seed 42 --corpus ext walker -- -dict=x.dict -max_len=99 \
+	> out.txt 2> err.txt; rc=$?
+check "run with engine options exits 0" test $rc -eq 0
+call=$(cat stubs/calls.fuzz_walker 2>/dev/null)
+for want in -timeout=7 -rss_limit_mb=1000 -seed=42 -dict=x.dict -max_len=99 \
+	stubs/../corpus/walker stubs/../corpus/regressions ext/walker; do
+	check "the fuzzer gets $want" grep -q -- "$want" <<< "$call"
+done
+"$pgdfuzz" run --corpus /nonexistent walker 2> err.txt; rc=$?
+check "--corpus of a missing directory exits 2" test $rc -eq 2
+"$pgdfuzz" run --timeout 0 walker 2> err.txt; rc=$?
+check "--timeout 0 exits 2" test $rc -eq 2
+check "stats.jsonl has a sample with the executions" \
+	grep -q '"target": "walker", "execs": 1000,' opts/stats.jsonl
+
 # SIGINT: the report is written and the exit status says "interrupted".
 STUB_MODE=sleep "$pgdfuzz" run --time 60 --fuzzers stubs --out int walker > int.txt 2>&1 &
 pid=$!
