@@ -279,6 +279,20 @@ static void start_libfuzzer(struct worker *w, long seconds, int forks, char *con
 	w->pids[w->npids++] = proc_spawn(argv, w->log, env);
 }
 
+/* True if path does not exist or is a directory without entries (AFL++
+ * refuses to reuse an output directory unless told to resume). */
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return true; /* missing, or not a directory: cli_mkdirs decides */
+	bool empty = true;
+	for (struct dirent *e; empty && (e = readdir(d));)
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
 static void start_afl(struct worker *w, long seconds, int instances)
 {
 	const char *seeds = w->target->seeds;
@@ -397,7 +411,7 @@ int cmd_run(int argc, char **argv)
 	enum cli_engine engine = CLI_LIBFUZZER;
 	const char *out = "pgdfuzz-out", *given_fuzzers = NULL, *kernel_dir = NULL,
 		   *kernel_config = NULL;
-	bool all_findings = false;
+	bool all_findings = false, resume = false;
 	static struct engine_options options;
 	memset(&options, 0, sizeof(options));
 	options.timeout = 10;
@@ -448,6 +462,8 @@ int cmd_run(int argc, char **argv)
 			i++;
 		} else if (!strcmp(arg, "--all-findings")) {
 			all_findings = true;
+		} else if (!strcmp(arg, "--resume")) {
+			resume = true;
 		} else if ((!strcmp(arg, "--timeout") || !strcmp(arg, "--rss-limit") ||
 			    !strcmp(arg, "--seed")) &&
 			   value) {
@@ -513,6 +529,11 @@ int cmd_run(int argc, char **argv)
 		int rc = cli_kernel_enter(kernel_dir, kernel_src, sizeof(kernel_src));
 		if (rc)
 			return rc;
+		if (!resume && !dir_is_empty(out))
+			return cli_error(
+			    "%s is not empty: pass --resume to continue from its corpus "
+			    "and findings, or choose another --out",
+			    out);
 		if (cli_mkdirs(out))
 			return cli_error("%s: cannot create the output directory", out);
 		rc = kernel_targets(kernel_src, names, nnames, all_findings, kernel_config, out,
@@ -550,6 +571,11 @@ int cmd_run(int argc, char **argv)
 			    "cmake --build build/%s` or pass --fuzzers DIR",
 			    engine == CLI_AFL ? "AFL++" : "libFuzzer",
 			    engine == CLI_AFL ? "afl" : "fuzz", engine == CLI_AFL ? "afl" : "fuzz");
+		if (!resume && !dir_is_empty(out))
+			return cli_error(
+			    "%s is not empty: pass --resume to continue from its corpus "
+			    "and findings, or choose another --out",
+			    out);
 		if (cli_mkdirs(out))
 			return cli_error("%s: cannot create the output directory", out);
 		for (size_t i = 0; i < nchosen; i++)

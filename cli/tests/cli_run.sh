@@ -84,6 +84,15 @@ check "--timeout 0 exits 2" test $rc -eq 2
 check "stats.jsonl has a sample with the executions" \
 	grep -q '"target": "walker", "execs": 1000,' opts/stats.jsonl
 
+# Reusing --out is explicit (AFL++'s rule): refused unless --resume.
+STUB_MODE=timeout "$pgdfuzz" run --time 2 --minimize-time 0 --fuzzers stubs --out opts walker \
+	> out.txt 2> err.txt; rc=$?
+check "a non-empty --out is refused (exit 2)" test $rc -eq 2
+check "the refusal names --resume" grep -q 'opts is not empty: pass --resume' err.txt
+STUB_MODE=timeout "$pgdfuzz" run --time 2 --minimize-time 0 --fuzzers stubs --out opts --resume \
+	walker > out.txt 2> err.txt; rc=$?
+check "--resume continues in it (exit 0)" test $rc -eq 0
+
 # SIGINT: the report is written and the exit status says "interrupted".
 STUB_MODE=sleep "$pgdfuzz" run --time 60 --fuzzers stubs --out int walker > int.txt 2>&1 &
 pid=$!
