@@ -74,10 +74,11 @@ repro)
 run)
 	# A short campaign: every kernel target runs, the report names them,
 	# nothing is left running. A crash file of a written-up finding (K2)
-	# waiting in the artifacts is set aside as known, not reported.
+	# waiting in the artifacts is set aside as known, not reported; the
+	# out dir is not empty, so the run is an explicit --resume.
 	mkdir -p camp/kernel-map_range/artifacts
 	"$pgdfuzz" encode "$case_k2" -o camp/kernel-map_range/artifacts/crash-planted-k2
-	"$pgdfuzz" run --kernel-src "$ksrc" --time 20s --jobs 2 --out "$work/camp" > run.txt 2>&1; rc=$?
+	"$pgdfuzz" run --kernel-src "$ksrc" --time 20s --jobs 2 --resume --out "$work/camp" > run.txt 2>&1; rc=$?
 	cat run.txt
 	check "run exits 0 or 1" test $rc -eq 0 -o $rc -eq 1
 	if echo "$backends" | grep -qx map_range; then
