@@ -293,6 +293,18 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
+/* The output directory: a non-empty one only with --resume, then created. */
+static int prepare_out(const char *out, bool resume)
+{
+	if (!resume && !dir_is_empty(out))
+		return cli_error("%s is not empty: pass --resume to continue from its corpus "
+				 "and findings, or choose another --out",
+				 out);
+	if (cli_mkdirs(out))
+		return cli_error("%s: cannot create the output directory", out);
+	return 0;
+}
+
 static void start_afl(struct worker *w, long seconds, int instances)
 {
 	const char *seeds = w->target->seeds;
@@ -529,13 +541,8 @@ int cmd_run(int argc, char **argv)
 		int rc = cli_kernel_enter(kernel_dir, kernel_src, sizeof(kernel_src));
 		if (rc)
 			return rc;
-		if (!resume && !dir_is_empty(out))
-			return cli_error(
-			    "%s is not empty: pass --resume to continue from its corpus "
-			    "and findings, or choose another --out",
-			    out);
-		if (cli_mkdirs(out))
-			return cli_error("%s: cannot create the output directory", out);
+		if ((rc = prepare_out(out, resume)))
+			return rc;
 		rc = kernel_targets(kernel_src, names, nnames, all_findings, kernel_config, out,
 				    targets, &ntargets, &report);
 		if (rc)
@@ -561,23 +568,19 @@ int cmd_run(int argc, char **argv)
 		if (!nchosen)
 			for (int h = 0; h < CASE_HARNESS_COUNT; h++)
 				chosen[nchosen++] = (enum case_harness)h;
-		if (given_fuzzers &&
-		    !cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
+		bool found = cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers));
+		if (!found && given_fuzzers)
 			return cli_error("--fuzzers %s: no fuzz_builder binary there",
 					 given_fuzzers);
-		if (!cli_find_fuzzers(engine, given_fuzzers, fuzzers, sizeof(fuzzers)))
+		if (!found)
 			return cli_error(
 			    "no %s fuzz_* binaries found; build them with `cmake --preset %s && "
 			    "cmake --build build/%s` or pass --fuzzers DIR",
 			    engine == CLI_AFL ? "AFL++" : "libFuzzer",
 			    engine == CLI_AFL ? "afl" : "fuzz", engine == CLI_AFL ? "afl" : "fuzz");
-		if (!resume && !dir_is_empty(out))
-			return cli_error(
-			    "%s is not empty: pass --resume to continue from its corpus "
-			    "and findings, or choose another --out",
-			    out);
-		if (cli_mkdirs(out))
-			return cli_error("%s: cannot create the output directory", out);
+		int rc = prepare_out(out, resume);
+		if (rc)
+			return rc;
 		for (size_t i = 0; i < nchosen; i++)
 			cli_harness_target(fuzzers, chosen[i], &targets[ntargets++]);
 		/* Every finding ever fixed seeds every harness (as CI replays it). */

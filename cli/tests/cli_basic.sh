@@ -3,10 +3,7 @@
 # usage: cli_basic.sh PGDFUZZ SOURCE_DIR WORK_DIR
 set -u
 pgdfuzz=$1 src=$2 work=$3
-fail=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-	if "${@:2}"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 seed=$src/corpus/builder/4k-39-three-levels-kernel-map.txt
 

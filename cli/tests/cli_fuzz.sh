@@ -3,10 +3,7 @@
 # usage: cli_fuzz.sh PGDFUZZ PGDFUZZ_CANARY FUZZ_DIR CANARY_FUZZER SOURCE_DIR WORK_DIR
 set -u
 pgdfuzz=$1 canary_cli=$2 fuzz_dir=$3 canary=$4 src=$5 work=$6
-fail=0
-check() {
-	if "${@:2}"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work/fuzzers" && cd "$work" || exit 1
 # A fuzzer directory whose builder harness carries the planted bug.
 for f in "$fuzz_dir"/fuzz_*; do ln -s "$f" fuzzers/; done

@@ -3,10 +3,7 @@
 # usage: cli_kernel.sh bad|repro|run PGDFUZZ KERNEL_TREE SOURCE_DIR WORK_DIR
 set -u
 mode=$1 pgdfuzz=$2 ksrc=$3 src=$4 work=$5
-fail=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-	if "${@:2}"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 backends=$(cd "$(dirname "$pgdfuzz")/../kernel" && ls fuzz_kernel_* | sed 's/^fuzz_kernel_//')
 case_k2=$src/kernel/tests/cases/map_range-block-as-table.txt

@@ -4,10 +4,7 @@
 # usage: cli_run.sh PGDFUZZ SOURCE_DIR WORK_DIR
 set -u
 pgdfuzz=$1 src=$2 work=$3
-fail=0
-check() { # check DESCRIPTION COMMAND...: the command must succeed
-	if "${@:2}"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi
-}
+. "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work/stubs" && cd "$work" || exit 1
 # STUB_MODE: idle (exit at once, nothing executed), sleep (fuzz until
 # signalled), timeout (leave a timeout artifact that does not reproduce).
