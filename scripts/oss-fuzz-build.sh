@@ -61,7 +61,7 @@ fi
 
 # The corpus is encoded by pgdfuzz-case, built here with the same flags; it
 # runs fine under ASan, UBSan, coverage and AFL++ instrumentation.
-targets=(corpus_bin)
+targets=(corpus_bin corpus_parse fuzz_parse)
 for h in "${harnesses[@]}"; do
 	targets+=("fuzz_$h")
 done
@@ -81,3 +81,10 @@ for h in "${harnesses[@]}"; do
 		fi
 	done
 done
+
+# The text parser's target: seeds are the shipped text cases, with the
+# format's keyword dictionary.
+cp "$build_dir/fuzz/fuzz_parse" "$OUT/fuzz_parse"
+rm -f "$OUT/fuzz_parse_seed_corpus.zip"
+zip -q -j "$OUT/fuzz_parse_seed_corpus.zip" "$build_dir/corpus/parse"/*.txt
+cp "$source_dir/fuzz/fuzz_parse.dict" "$OUT/fuzz_parse.dict"
