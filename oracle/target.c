@@ -1269,7 +1269,8 @@ void oracle_run_target(struct oracle *oracle, const struct pgdfuzz_target *targe
 	}
 	if (!prefix)
 		prefix = target->name;
-	if (c->harness == CASE_HARNESS_BUILDER)
+	const struct pgdfuzz_ops *ops = &target->ops;
+	if (c->harness == CASE_HARNESS_BUILDER && (ops->map || ops->protect || ops->copy))
 		judge_builder(oracle, target, prefix, c, verdict);
 	else if (c->harness == CASE_HARNESS_IDMAP)
 		judge_idmap(oracle, target, prefix, c, verdict);
