@@ -1,17 +1,17 @@
 /* kernel: choosing the compiled object for a geometry, and the state the
- * shims share (BUG_ON trap, mmu allocator context, linker symbols). The
+ * shims share (allocator contexts, map_range's table pool, linker symbols). The
  * object lists come from kernel_registry.c, which the build generates for
  * the objects that compiled. */
 #include "kernel.h"
 
 #include "pgd.h"
+#include "target.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-struct kernel_trap kernel_trap;
 struct kernel_mmu_env kernel_mmu_env;
 struct kernel_table_pool kernel_table_pool;
 struct kernel_trans_env kernel_trans_env;
@@ -101,15 +101,34 @@ const struct kernel_reloc *kernel_find_reloc(unsigned page_shift)
 	return NULL;
 }
 
-static void refuse(const char *why, int level, uint64_t entry_pa, uint64_t desc)
+/* Stop map_range() before it turns a descriptor that is not one of the
+ * pool's tables into a host pointer: the finding names why. */
+__attribute__((noreturn)) static void refuse(const char *why, int level, uint64_t entry_pa,
+					     uint64_t desc)
 {
 	kernel_table_pool.refused = why;
 	kernel_table_pool.level = level;
 	kernel_table_pool.entry_pa = entry_pa;
 	kernel_table_pool.desc = desc;
-	if (kernel_trap.armed)
-		longjmp(kernel_trap.env, 1);
-	abort(); /* map_range() outside a judged call: the harness itself is wrong */
+	if (!kernel_env)
+		abort(); /* map_range() outside a judged call: the harness itself is wrong */
+	char detail[512];
+	if (!strcmp(why, "table-outside-pool")) {
+		kernel_env->stop(
+		    kernel_env, why, PGD_NO_LEVEL,
+		    "pgdfuzz's table pool for map_range() is too small or misplaced: a "
+		    "harness bug, not the kernel's");
+	}
+	snprintf(detail, sizeof(detail),
+		 "map_range() descends through %s at level %d as if it were a table "
+		 "(descriptor at PA 0x%llx = 0x%016llx), so it would read and write the "
+		 "descriptor's output PA as page-table memory. Stopped before the access.",
+		 !strcmp(why, "block-as-table")
+		     ? "a block descriptor"
+		     : "an invalid descriptor left with its address bits (a clearing map_range() "
+		       "call writes the PA without the valid bit, so pte_none() is false)",
+		 level, (unsigned long long)entry_pa, (unsigned long long)desc);
+	kernel_env->stop(kernel_env, why, level, detail);
 }
 
 uint64_t kernel_map_range_descend(const void *entry, uint64_t table_pa)

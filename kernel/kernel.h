@@ -11,7 +11,6 @@
 #ifndef PGDFUZZ_KERNEL_H
 #define PGDFUZZ_KERNEL_H
 
-#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,9 +53,10 @@ struct kernel_map_range {
  * routes every table descent of map_range() through
  * kernel_map_range_descend(), so the kernel code never turns a descriptor
  * that is not a table of this pool into a host pointer: such a descent
- * longjmps to kernel_trap.env with refused naming why ("block-as-table",
- * "invalid-as-table": a cleared entry that kept its address bits, or
- * "table-outside-pool": the harness's pool bound was wrong). */
+ * stops the call (kernel_env's stop()) with refused naming why
+ * ("block-as-table", "invalid-as-table": a cleared entry that kept its
+ * address bits, or "table-outside-pool": the harness's pool bound was
+ * wrong). */
 struct kernel_table_pool {
 	uint8_t *host;
 	uint64_t pa, size, granule;
@@ -69,22 +69,21 @@ extern struct kernel_table_pool kernel_table_pool;
 
 /* The shim's __pte_to_phys() for map_range.c: entry is the descriptor being
  * descended through, table_pa the table address decoded from it. Returns
- * table_pa, or longjmps. */
+ * table_pa, or stops the call. */
 uint64_t kernel_map_range_descend(const void *entry, uint64_t table_pa);
 
-/* What a BUG_ON()/WARN_ON() in extracted kernel code reports. BUG_ON
- * longjmps to kernel_trap.env (so the harness survives); WARN_ON counts and
- * the kernel code continues, as it would on a machine. */
-struct kernel_trap {
-	jmp_buf env;
-	bool armed;
-	const char *function; /* where the first BUG_ON/WARN_ON fired */
-	const char *condition;
-	int line;
-	unsigned warnings;
-	bool bug;
-};
-extern struct kernel_trap kernel_trap;
+/* The kernel backends as targets (kernel/targets.c, see target/target.h),
+ * and the environment of the kernel call in progress: a BUG_ON()
+ * (kernel_bug) is its fatal(), so the harness unwinds and survives; a
+ * WARN_ON() its warn(), and the kernel code continues, as it would on a
+ * machine. */
+struct pgdfuzz_env;
+struct pgdfuzz_target;
+extern struct pgdfuzz_env *kernel_env;
+extern const struct pgdfuzz_target kernel_target_map_range, kernel_target_mmu, kernel_target_trans;
+/* PGDFUZZ_KERNEL_CONFIG: the targets take only the geometries of this
+ * kernel object (NULL: all). */
+extern const char *kernel_only_config;
 
 /* arch/arm64/mm/mmu.c's __create_pgd_mapping_locked() and the functions
  * under it. The allocator returns a zeroed page's PA (the shim zeroes it

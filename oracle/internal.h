@@ -103,10 +103,10 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const char *harness,
 		      const char *geometry, const char *who, struct oracle_verdict *verdict);
 
-void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
-			  struct oracle_verdict *verdict);
-void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
-			struct oracle_verdict *verdict);
+/* A copy must translate every VA as its source does. */
+void oracle_check_copy(struct oracle *oracle, const struct pgd_tree *src,
+		       const struct pgd_tree *dst, const char *harness, const char *geometry,
+		       struct oracle_verdict *verdict);
 void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict);
 /* ---- Emulator-backed pieces (emulated.c), shared with the kernel judge */

@@ -1,5 +1,6 @@
 /* The shared judge: verdict bookkeeping, the intent and lint checks every
  * harness uses, and the libFuzzer-style entry point. */
+#include "builtin.h"
 #include "internal.h"
 
 #include <stdarg.h>
@@ -291,10 +292,11 @@ void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_v
 	oracle->have_tables = false;
 	switch (c->harness) {
 	case CASE_HARNESS_BUILDER:
-		oracle_judge_builder(oracle, c, verdict);
-		break;
 	case CASE_HARNESS_IDMAP:
-		oracle_judge_idmap(oracle, c, verdict);
+		/* core is a target like any other, its signatures named after
+		 * the harness ("builder:", "idmap:"). */
+		oracle_run_target(oracle, &pgdfuzz_core_target, case_harness_name(c->harness), c,
+				  verdict);
 		break;
 	case CASE_HARNESS_RELOC:
 		oracle_judge_reloc(oracle, c, verdict);

@@ -47,6 +47,15 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw);
  * finding by the case and the divergence, and returns (triage tooling). */
 int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
 
+/* Judge a builder or idmap case through a target (target/target.h): the
+ * same checks for every target, shaped by its declaration. Signatures start
+ * with prefix (NULL: the target's name). Never aborts. oracle_run() is this
+ * with core's target and the harness name as prefix. */
+struct pgdfuzz_target;
+void oracle_run_target(struct oracle *oracle, const struct pgdfuzz_target *target,
+		       const char *prefix, const struct pgd_case *c,
+		       struct oracle_verdict *verdict);
+
 /* Real-kernel mode (only in builds with -DPGDFUZZ_KERNEL_SRC, see kernel/):
  * judge a builder case with the user's kernel code as backend "map_range" or
  * "mmu"; oracle_run_kernel never aborts, oracle_fuzz_kernel_one behaves as

@@ -66,12 +66,21 @@ struct pgdfuzz_geometry {
 struct pgdfuzz_env;
 
 /* A fatal assertion of the builder (its BUG_ON, panic, assert). pgdfuzz
- * turns it into a finding "<target>:BUG_ON:<function>:<what>:<geometry>"
+ * turns it into a finding "<target>:BUG_ON:<function>:<what>:<geometry>:L-"
  * and unwinds out of the target's call (longjmp): the harness never
  * crashes. what is the condition as written; a signature uses its first
- * identifier, so line numbers moving between versions do not split it. */
+ * identifier ("not-" in front if negated), so line numbers moving between
+ * versions do not split it. */
 typedef void (*pgdfuzz_fatal_fn)(struct pgdfuzz_env *env, const char *function, const char *what,
 				 int line) __attribute__((noreturn));
+
+/* The adapter's own instrumentation caught the builder doing what it must
+ * not, before it happened (descending through a block as if it were a
+ * table, returning registers no CPU can use): the finding
+ * "<target>:<kind>:<geometry>:L<level>" (level outside -1..3: "L-"), detail
+ * its first line. Unwinds like fatal. */
+typedef void (*pgdfuzz_stop_fn)(struct pgdfuzz_env *env, const char *kind, int level,
+				const char *detail) __attribute__((noreturn));
 
 /* Passed to every operation. Memory is simulated physical RAM: the tables
  * a target writes must lie in it, and pgdfuzz reads them back from it. */
@@ -96,11 +105,32 @@ struct pgdfuzz_env {
 	 * nothing references it). */
 	void (*free_table)(struct pgdfuzz_env *env, int level, uint64_t pa);
 
+	/* A fixed pool of table memory for builders that bump-allocate from
+	 * one contiguous region addressed as PA + offset (early boot code,
+	 * firmware): when the declaration sets pool_tables, pgdfuzz places
+	 * pool_size zeroed bytes at pool_pa, outside the case's RAM banks and
+	 * below 2^pa_bits, with host bytes at pool_host (contiguous), and
+	 * copies them into simulated RAM after every operation. NULL/0
+	 * otherwise. */
+	void *pool_host;
+	uint64_t pool_pa, pool_size;
+
 	/* Report a fatal assertion; does not return. */
 	pgdfuzz_fatal_fn fatal;
-	/* Report a non-fatal warning (WARN_ON): the first one becomes a
-	 * finding after the call returns. */
+	/* Report a non-fatal warning (WARN_ON): the first one becomes the
+	 * finding "<target>:WARN_ON:<function>:<what>:..." after the call
+	 * returns. */
 	void (*warn)(struct pgdfuzz_env *env, const char *function, const char *what, int line);
+	/* Stop with a finding of the adapter's own; does not return. */
+	pgdfuzz_stop_fn stop;
+	/* Optional, before a non-OK return: why, for the finding's detail, and
+	 * the level concerned (or any value outside -1..3). */
+	void (*reason)(struct pgdfuzz_env *env, int level, const char *message);
+
+	/* Set by init if signatures should name the target's variant (a
+	 * kernel object per configuration: "4k-52-lpa2") instead of the
+	 * case's geometry class. */
+	const char *variant;
 
 	void *target_ctx;  /* the target's own state, from its init() */
 	void *pgdfuzz_ctx; /* pgdfuzz's; the target leaves it alone */
@@ -122,6 +152,8 @@ enum pgdfuzz_status {
 	PGDFUZZ_ENOMEM,	    /* alloc_table failed */
 	PGDFUZZ_EUNSAFE,    /* refused: the change needs break-before-make */
 	PGDFUZZ_ENOTMAPPED, /* protect/unmap over a hole */
+	PGDFUZZ_EINTERNAL,  /* the target caught its own inconsistency (a
+			     * table outside RAM): always a finding */
 };
 
 /* Leaf attribute bits, in the stage-1 descriptor layout: AttrIndx[4:2],
@@ -135,9 +167,13 @@ typedef uint64_t pgdfuzz_prot;
 #define PGDFUZZ_NO_CONT	 (1u << 1) /* no contiguous bit */
 #define PGDFUZZ_NO_EXEC	 (1u << 2) /* PXNTable on new tables */
 
-/* One map request: [va, va + size) to pa. pgdfuzz passes only requests
- * inside the contract the declaration states (see pgdfuzz_contract), so the
- * target needs no argument checks of its own beyond what it documents. */
+/* One map request: [va, va + size) to pa, as the case asked (not widened
+ * to pages). pgdfuzz passes only requests inside the contract the
+ * declaration states (see pgdfuzz_contract), so the target needs no
+ * argument checks of its own beyond what it documents. A protect request
+ * uses the same struct: pa is the PA the range is mapped to when the
+ * contract has protect_mapped_only (update_mapping_prot's callers know
+ * it), else 0; flags are 0. */
 struct pgdfuzz_map {
 	uint64_t va, pa, size;
 	pgdfuzz_prot prot;
@@ -157,8 +193,9 @@ struct pgdfuzz_regs {
  * through this target). Each returns a pgdfuzz_status. */
 struct pgdfuzz_ops {
 	/* Set up a tree for env->geo: allocate the root through alloc_table
-	 * (or adopt one pgdfuzz gives: *root_pa non-zero on entry) and return
-	 * its PA. May set env->target_ctx. Required. */
+	 * and return its PA. May set env->target_ctx. Required. For an
+	 * identity-map case root_pa is NULL: set up state only, idmap builds
+	 * its own tree. */
 	int (*init)(struct pgdfuzz_env *env, uint64_t *root_pa);
 	/* Tear down what init and the operations allocated on the host
 	 * (table pages in simulated RAM are pgdfuzz's). Optional. */
@@ -167,8 +204,7 @@ struct pgdfuzz_ops {
 	int (*map)(struct pgdfuzz_env *env, uint64_t root_pa, const struct pgdfuzz_map *req);
 	/* Change the attributes of a live mapping (update_mapping_prot,
 	 * kvm_pgtable_stage2_relax_perms, ...). */
-	int (*protect)(struct pgdfuzz_env *env, uint64_t root_pa, uint64_t va, uint64_t size,
-		       pgdfuzz_prot prot);
+	int (*protect)(struct pgdfuzz_env *env, uint64_t root_pa, const struct pgdfuzz_map *req);
 	int (*unmap)(struct pgdfuzz_env *env, uint64_t root_pa, uint64_t va, uint64_t size);
 	/* Identity-map ranges with prot (may grow the input size: more levels
 	 * or a wider root, as the start-level rule dictates); *root_pa and
@@ -198,6 +234,9 @@ enum pgdfuzz_unsafe {
 	PGDFUZZ_UNSAFE_MAY_IGNORE,
 	/* Makes the change anyway: BBM findings are the target's. */
 	PGDFUZZ_UNSAFE_WRITES,
+	/* Builds tables nobody walks yet (early boot with the MMU off,
+	 * map_range.c): overwriting a live entry is not a BBM question. */
+	PGDFUZZ_UNSAFE_NOT_LIVE,
 };
 
 /* Which geometries a target takes. A case outside them is "not run" for
@@ -221,7 +260,48 @@ struct pgdfuzz_contract {
 	bool size_zero;		  /* passes size 0 (and promises a no-op) */
 	bool unaligned;		  /* passes unaligned ranges (widened to pages) */
 	bool invalid_args;	  /* passes invalid requests, promises PGDFUZZ_EINVAL */
-	bool protect_mapped_only; /* protect only over ranges an earlier map covers */
+	bool protect_mapped_only; /* protect only inside one earlier map, whose PA
+				   * the request carries; the intent is then a
+				   * remap to that PA */
+	/* Request flags the target honours (PGDFUZZ_NO_*; 0: all three). A
+	 * map asking for PGDFUZZ_NO_BLOCK that the target cannot honour is not
+	 * passed; other flags it cannot honour are dropped from the request
+	 * (and from the differential's). */
+	unsigned flags;
+	/* A map whose prot has no attribute bits clears the range
+	 * (map_range.c's convention); the intent is then "unmapped". */
+	bool empty_prot_unmaps;
+};
+
+/* Identity maps (ops.idmap). */
+struct pgdfuzz_idmap {
+	/* One call per range with its first page only, and this prot, not the
+	 * case's (trans_pgd_idmap_page: one page, read-only executable). 0:
+	 * one call with every range and the case's prot. */
+	pgdfuzz_prot one_page_prot;
+	/* Promises the smallest input size that reaches the highest PA, from
+	 * the start level the architecture derives for it (core). */
+	bool minimal_ia;
+};
+
+/* What the judge found, for the explain hook. */
+struct pgdfuzz_divergence {
+	const char *kind; /* "unmapped", "wrong-pa", "wrong-attrs", "extra-mapping" */
+	int level;	  /* of the walk's last step; the hook may change it */
+	uint64_t va;	  /* the first VA that differs */
+	/* The last request that covered va, page-widened to [req_va, req_last]
+	 * (req_valid false if none, e.g. an identity map), and the PA the
+	 * intent gives va (intended_mapped false: none). */
+	bool req_valid, req_protect;
+	uint64_t req_va, req_last;
+	unsigned req_flags;
+	bool intended_mapped;
+	uint64_t intended_pa;
+	/* The reference walk of va: descriptor at each level it read. */
+	unsigned nsteps;
+	int step_level[6];
+	uint64_t step_desc[6];
+	char note[192]; /* the hook's explanation, for the detail */
 };
 
 /* The declaration: a target exports one of these, named pgdfuzz_target in
@@ -246,12 +326,17 @@ struct pgdfuzz_target {
 	/* Compare against core/ on the same requests (default for builders
 	 * whose requests core understands). */
 	bool differential;
+	struct pgdfuzz_idmap idmap;
+	/* With a fixed table pool (see pgdfuzz_env.pool_host): an upper bound
+	 * of the table pages one map request needs; pgdfuzz sums it over the
+	 * case, plus the root. NULL: no pool. */
+	uint64_t (*pool_tables)(const struct pgdfuzz_geometry *geo, const struct pgdfuzz_map *req);
 
-	/* Optional per-target judge hook, run after the common checks with the
-	 * verdict so far: a target may rename a divergence after its cause
-	 * (K5's "block-not-written") by returning a kind; NULL keeps it. */
-	const char *(*explain)(struct pgdfuzz_env *env, uint64_t root_pa, uint64_t va,
-			       const char *kind);
+	/* Optional per-target judge hook, run when the tables diverge from the
+	 * intent: a target may rename the divergence after its cause (K5's
+	 * "block-not-written") by returning a kind (and setting d->level and
+	 * d->note); NULL keeps the judge's. */
+	const char *(*explain)(struct pgdfuzz_env *env, struct pgdfuzz_divergence *d);
 };
 
 /* In a --target adapter:  PGDFUZZ_TARGET = { .abi = PGDFUZZ_TARGET_ABI, ... }; */

@@ -1,11 +1,9 @@
-/* fuzz_builder's judge: run map/update/copy operations through core, then
- * check the tables against the intent, lint, break-before-make, the
- * documented accept/reject contract and allocator-failure safety. */
+/* The table checks every target's judge (target.c) shares: the contract
+ * range of an op, the intent as flat pieces, copies, break-before-make and
+ * the final lint and intent check. */
 #include "internal.h"
 
 #include <string.h>
-
-#define HARNESS "builder"
 
 bool oracle_op_range(const struct pgd_tree *tree, const struct case_op *op, bool with_pa,
 		     uint64_t *va, uint64_t *last, uint64_t *pa)
@@ -128,8 +126,8 @@ static int compare(void *ctx, const struct ref_interval *interval)
 }
 
 /* A copy must translate every VA exactly as the original does. */
-static void check_copy(struct oracle *oracle, const struct pgd_tree *src,
-		       const struct pgd_tree *dst, const char *geometry,
+void oracle_check_copy(struct oracle *oracle, const struct pgd_tree *src,
+		       const struct pgd_tree *dst, const char *harness, const char *geometry,
 		       struct oracle_verdict *verdict)
 {
 	static struct ref_interval list[4096];
@@ -149,8 +147,8 @@ static void check_copy(struct oracle *oracle, const struct pgd_tree *src,
 	ref_range_walk(&b, lo, hi, compare, &cmp);
 	if (cmp.differs || cmp.cursor != cmp.count) {
 		struct ref_result walk;
-		oracle_finding(verdict, HARNESS, "copy-differs", geometry, PGD_NO_LEVEL,
-			       "pgd_copy translates VA 0x%016llx differently from the original",
+		oracle_finding(verdict, harness, "copy-differs", geometry, PGD_NO_LEVEL,
+			       "the copy translates VA 0x%016llx differently from the original",
 			       (unsigned long long)cmp.where);
 		ref_walk_regime(&a, cmp.where, REF_TRANSLATE, &walk);
 		oracle_detail(verdict, "original:\n");
@@ -221,110 +219,4 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 	pgd_tree_va_range(tree, &lo, &hi);
 	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),
 			    harness, geometry, verdict);
-}
-
-void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
-			  struct oracle_verdict *verdict)
-{
-	struct pgd_geometry geo;
-	struct pgd_error err;
-	char geometry[48];
-	physmem_reset(oracle->mem);
-	for (unsigned i = 0; i < c->n_banks; i++)
-		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL))
-			return; /* overlapping banks: not a layout to judge */
-	if (pgd_geometry_init(&geo, &c->geometry, &err))
-		return;
-	pgd_geometry_class(&geo, geometry, sizeof(geometry));
-
-	struct pgd_page_alloc pages;
-	struct pgd_failing_alloc failing;
-	pgd_page_alloc_init(&pages, oracle->mem, pgd_granule(&geo));
-	pgd_page_alloc_limit(&pages, 1ULL << geo.pa_bits);
-	struct pgd_mm_ops mm = pgd_page_alloc_ops(&pages);
-	if (c->fail_alloc_at)
-		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);
-	struct pgd_tree tree, copy;
-	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err))
-		return;
-
-	static struct oracle_intent intent;
-	memset(&intent, 0, sizeof(intent));
-	uint64_t user_bits = 0;
-	for (unsigned i = 0; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
-		const struct case_op *op = &c->ops[i];
-		if (op->kind == CASE_OP_COPY) {
-			if (pgd_tree_init(&copy, &geo, oracle->mem, mm, c->upper, &err) ||
-			    pgd_copy(&tree, &copy, &err)) {
-				if (err.status != PGD_ENOMEM)
-					oracle_finding(verdict, HARNESS, "copy-error", geometry,
-						       err.level, "pgd_copy failed: %s",
-						       err.message);
-				break; /* out of memory: nothing more to build on */
-			}
-			check_copy(oracle, &tree, &copy, geometry, verdict);
-			tree = copy;
-			verdict->ops_done++;
-			continue;
-		}
-		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE)
-			continue; /* idmap ranges belong to fuzz_idmap */
-		bool map = op->kind == CASE_OP_MAP;
-		uint64_t va = 0, last = 0, pa = 0;
-		bool valid = op->size == 0 || oracle_op_range(&tree, op, map, &va, &last, &pa);
-		bool overlap = valid && op->size && oracle_intent_overlaps(&intent, va, last);
-		if (overlap && !physmem_copy(oracle->before, oracle->mem))
-			overlap = false;
-		uint64_t writes = physmem_write_count(oracle->mem);
-		int ret = map ? pgd_map(&tree, op->va, op->pa, op->size, op->prot, op->flags, &err)
-			      : pgd_update(&tree, op->va, op->size, op->prot, &err);
-		bool wrote = physmem_write_count(oracle->mem) != writes;
-		verdict->ops_done++;
-		if (ret == PGD_OK && !valid)
-			oracle_finding(
-			    verdict, HARNESS, "accepted-invalid", geometry, PGD_NO_LEVEL,
-			    "op %u (%s va=0x%llx pa=0x%llx size=0x%llx) breaks the documented "
-			    "contract but was accepted",
-			    i, case_op_name(op->kind), (unsigned long long)op->va,
-			    (unsigned long long)op->pa, (unsigned long long)op->size);
-		else if (ret == PGD_EINVAL && valid)
-			oracle_finding(verdict, HARNESS, "rejected-valid", geometry, err.level,
-				       "op %u (%s) is valid by the documented contract but was "
-				       "rejected: %s",
-				       i, case_op_name(op->kind), err.message);
-		else if (ret != PGD_OK && ret != PGD_ENOMEM && wrote)
-			oracle_finding(verdict, HARNESS, "wrote-on-reject", geometry, err.level,
-				       "op %u (%s) was refused (%s: %s) but changed memory", i,
-				       case_op_name(op->kind), pgd_status_name(err.status),
-				       err.message);
-		else if (ret == PGD_EMEM)
-			oracle_finding(verdict, HARNESS, "internal", geometry, err.level,
-				       "op %u: %s", i, err.message);
-		if (verdict->finding)
-			break;
-		if (ret != PGD_OK && ret != PGD_ENOMEM) {
-			verdict->ops_rejected++;
-			continue;
-		}
-		if (op->size == 0)
-			continue;
-		if (ret == PGD_OK && overlap)
-			oracle_check_bbm(oracle, &tree, HARNESS, geometry, case_op_name(op->kind),
-					 verdict);
-		if (map || ret == PGD_OK) {
-			intent.records[intent.count].kind =
-			    map ? ORACLE_RECORD_MAP : ORACLE_RECORD_UPDATE;
-			intent.records[intent.count].va = va;
-			intent.records[intent.count].last = last;
-			intent.records[intent.count].pa = pa;
-			intent.records[intent.count].prot = op->prot & PGD_PROT_MASK;
-			intent.count++;
-			user_bits |= op->prot & PGD_PROT_MASK;
-		}
-		intent.failed = ret == PGD_ENOMEM;
-	}
-	if (verdict->finding)
-		return;
-
-	oracle_judge_tables(oracle, &tree, &intent, user_bits, HARNESS, geometry, verdict);
 }
