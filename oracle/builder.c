@@ -223,6 +223,34 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 			    harness, geometry, verdict);
 }
 
+/* A table's PXNTable is the no_exec flag of the map that created it: the
+ * first accepted map whose range reaches into the table's VAs (later maps
+ * reuse the table, and blocks are never replaced by tables). */
+static bool created_no_exec(void *ctx, uint64_t first, uint64_t last)
+{
+	const struct oracle_intent *intent = ctx;
+	for (size_t i = 0; i < intent->count; i++) {
+		const struct oracle_record *r = &intent->records[i];
+		if (r->kind == ORACLE_RECORD_MAP && r->va <= last && first <= r->last)
+			return r->flags & PGD_NO_EXEC;
+	}
+	return false;
+}
+
+static void check_table_attrs(struct oracle *oracle, const struct pgd_tree *tree,
+			      const struct oracle_intent *intent, const char *geometry,
+			      struct oracle_verdict *verdict)
+{
+	struct ref_regs regs = oracle_tree_regs(tree);
+	struct ref_features features = oracle_features(&tree->geo);
+	struct ref_mem mem = oracle_ref_mem(oracle->mem);
+	struct ref_regime regime;
+	char why[128];
+	if (!ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
+		oracle_check_table_attrs(&regime, created_no_exec, (void *)intent, HARNESS,
+					 geometry, verdict);
+}
+
 void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			  struct oracle_verdict *verdict)
 {
@@ -237,6 +265,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		return;
 	pgd_geometry_class(&geo, geometry, sizeof(geometry));
 
+	oracle_poison_alloc_pages(oracle->mem, pgd_granule(&geo), 1ULL << geo.pa_bits);
 	struct pgd_page_alloc pages;
 	struct pgd_failing_alloc failing;
 	pgd_page_alloc_init(&pages, oracle->mem, pgd_granule(&geo));
@@ -245,7 +274,8 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	if (c->fail_alloc_at)
 		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);
 	struct pgd_tree tree, copy;
-	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err))
+	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err) ||
+	    !oracle_check_geometry(oracle, &c->geometry, &tree, HARNESS, geometry, verdict))
 		return;
 
 	static struct oracle_intent intent;
@@ -302,6 +332,10 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 				       "op %u: %s", i, err.message);
 		if (verdict->finding)
 			break;
+		if (ret == PGD_EUNSAFE && !map && valid && op->size &&
+		    !oracle_check_refusal(oracle, &tree, op, va, last, user_bits, &err, HARNESS,
+					  geometry, verdict))
+			break;
 		if (ret != PGD_OK && ret != PGD_ENOMEM) {
 			verdict->ops_rejected++;
 			continue;
@@ -318,6 +352,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			intent.records[intent.count].last = last;
 			intent.records[intent.count].pa = pa;
 			intent.records[intent.count].prot = op->prot & PGD_PROT_MASK;
+			intent.records[intent.count].flags = op->flags;
 			intent.count++;
 			user_bits |= op->prot & PGD_PROT_MASK;
 		}
@@ -327,4 +362,6 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		return;
 
 	oracle_judge_tables(oracle, &tree, &intent, user_bits, HARNESS, geometry, verdict);
+	if (!verdict->finding)
+		check_table_attrs(oracle, &tree, &intent, geometry, verdict);
 }

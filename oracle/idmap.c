@@ -16,6 +16,13 @@ static unsigned bits_for(uint64_t last)
 	return bits;
 }
 
+/* create_idmap is one map: every table it makes has its no_exec flag. */
+static bool idmap_no_exec(void *ctx, uint64_t first, uint64_t last)
+{
+	(void)first, (void)last;
+	return *(const unsigned *)ctx & PGD_NO_EXEC;
+}
+
 void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict)
 {
@@ -61,6 +68,7 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 	if (highest >> base.pa_bits)
 		valid = false;
 
+	oracle_poison_alloc_pages(oracle->mem, page, 1ULL << base.pa_bits);
 	struct pgd_page_alloc pages;
 	pgd_page_alloc_init(&pages, oracle->mem, page);
 	pgd_page_alloc_limit(&pages, 1ULL << base.pa_bits);
@@ -154,6 +162,8 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 	uint64_t mask = oracle_compare_mask(&tree.geo);
 	uint64_t lo, hi;
 	pgd_tree_va_range(&tree, &lo, &hi);
-	oracle_check_intent(oracle, &regime, pieces, merged, lo, hi, mask, HARNESS, geometry,
-			    verdict);
+	if (!oracle_check_intent(oracle, &regime, pieces, merged, lo, hi, mask, HARNESS, geometry,
+				 verdict))
+		return;
+	oracle_check_table_attrs(&regime, idmap_no_exec, &flags, HARNESS, geometry, verdict);
 }

@@ -82,6 +82,7 @@ enum oracle_record_kind {
 struct oracle_record {
 	enum oracle_record_kind kind;
 	uint64_t va, last, pa, prot;
+	unsigned flags; /* PGD_NO_* of a map */
 };
 struct oracle_intent {
 	struct oracle_record records[CASE_MAX_OPS];
@@ -102,6 +103,48 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
  * code that made the change in the finding. */
 void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const char *harness,
 		      const char *geometry, const char *who, struct oracle_verdict *verdict);
+
+/* ---- Checks on table descriptors (tables.c) ---------------------------- */
+/* Expected PXNTable of the table descriptor covering VAs [first, last]. */
+typedef bool (*oracle_expect_pxn_fn)(void *ctx, uint64_t first, uint64_t last);
+/* Every table descriptor carries UXNTable (core's rule), PXNTable exactly
+ * when expect_pxn says (the no_exec flag of the map that created it), no
+ * APTable and no NSTable. Kind "table-attrs". */
+bool oracle_check_table_attrs(const struct ref_regime *regime, oracle_expect_pxn_fn expect_pxn,
+			      void *expect_ctx, const char *harness, const char *geometry,
+			      struct oracle_verdict *verdict);
+/* A physical range that tables must not occupy, named for the finding. */
+struct oracle_range {
+	uint64_t base, size;
+	const char *what;
+};
+/* No table page of the regime's tables (root included) overlaps a
+ * forbidden range; the finding's kind is `kind`. */
+bool oracle_check_table_placement(const struct ref_regime *regime, const char *tree_name,
+				  const struct oracle_range *forbidden, size_t nforbidden,
+				  const char *harness, const char *kind, const char *geometry,
+				  struct oracle_verdict *verdict);
+/* Fill the top ORACLE_POISON_PAGES granule pages below limit of every bank
+ * (where the page allocator takes its first tables) with words that decode
+ * as valid descriptors: a table the builder does not zero shows. */
+#define ORACLE_POISON_PAGES 2
+void oracle_poison_alloc_pages(struct physmem *mem, uint64_t granule, uint64_t limit);
+
+/* ---- Contract checks (contract.c) ------------------------------------- */
+/* The geometry a builder tree got is the one its config documents: the
+ * start level (derived, or 4 - levels) and the smallest root that covers
+ * va_bits (or exactly root_entries). Kind "wrong-geometry". */
+bool oracle_check_geometry(struct oracle *oracle, const struct pgd_config *config,
+			   const struct pgd_tree *tree, const char *harness, const char *geometry,
+			   struct oracle_verdict *verdict);
+/* An update refused as unsafe must have a reason in the tables: a hole, a
+ * leaf the range splits, a contiguous leaf that would change, or a change
+ * outside what pgattr_change_is_safe allows. user_bits: prot bits earlier
+ * ops asked for. Kind "refused-safe". */
+bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
+			  const struct case_op *op, uint64_t va, uint64_t last, uint64_t user_bits,
+			  const struct pgd_error *err, const char *harness, const char *geometry,
+			  struct oracle_verdict *verdict);
 
 void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			  struct oracle_verdict *verdict);
