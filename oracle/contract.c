@@ -86,9 +86,10 @@ bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
 	const struct pgd_geometry *geo = &tree->geo;
 	uint64_t mask = oracle_compare_mask(geo);
 	uint64_t prot_mask = geo->lpa2 ? PGD_PROT_MASK & ~PGD_SH_MASK : PGD_PROT_MASK;
-	/* Bits the reference's attributes do not show (NS, GP, software and
-	 * ignored bits): with any of them in play the judge cannot tell. */
-	if ((user_bits | op->prot) & prot_mask & ~mask)
+	/* Bits the reference's attributes do not show and that may not change
+	 * (NS, GP, the ignored bits 59-62): with any in play the judge cannot
+	 * tell. Software bits may always change, so they never need seeing. */
+	if ((user_bits | op->prot) & prot_mask & ~mask & ~PGD_SW_MASK)
 		return true;
 	struct ref_regs regs = oracle_tree_regs(tree);
 	struct ref_features features = oracle_features(geo);

@@ -158,15 +158,17 @@ static size_t list_pages(const struct physmem *mem, const struct emu_reloc_plan 
 	return n;
 }
 
-/* Tables the relocation's builders allocated stay out of everything the
- * relocation reads or writes and out of the allocator's reserved ranges:
- * sources, destinations, the entry and dtb pages, the control, kimage, zero
- * and list pages. A table there is corrupted by the copy, or corrupts the
- * image before it is read, and the emulator need not notice (its TLB, or
- * a source snapshot taken after the tables were written). */
-static void check_reloc_tables(struct oracle *oracle, const struct emu_reloc_plan *plan,
-			       const struct emu_reloc_input *in, const char *geometry,
-			       struct oracle_verdict *verdict)
+/* What the relocation's allocator placed stays out of everything the
+ * relocation reads or writes and out of its reserved ranges: the control,
+ * kimage, zero and list pages out of the sources, destinations, entry and
+ * dtb pages (kind "<strategy>-page-overlap"), and every table of its
+ * builders out of all of these (kind "<strategy>-table-overlap"). A table
+ * there is corrupted by the copy, or corrupts the image before it is read,
+ * and the emulator need not notice (its TLB, or a source snapshot taken
+ * after the tables were written). */
+static void check_reloc_placement(struct oracle *oracle, const struct emu_reloc_plan *plan,
+				  const struct emu_reloc_input *in, const char *geometry,
+				  struct oracle_verdict *verdict)
 {
 	struct oracle_range forbidden[2 * EMU_RELOC_MAX_SEGMENTS + 8 + 64];
 	size_t n = 0;
@@ -182,6 +184,7 @@ static void check_reloc_tables(struct oracle *oracle, const struct emu_reloc_pla
 	if (physmem_is_ram(oracle->mem, in->dtb, 1))
 		forbidden[n++] =
 		    (struct oracle_range){in->dtb & ~(granule - 1), granule, "the dtb page"};
+	size_t reserved = n;
 	forbidden[n++] = (struct oracle_range){plan->control, granule, "the control page"};
 	if (plan->kimage)
 		forbidden[n++] = (struct oracle_range){plan->kimage, granule, "the kimage page"};
@@ -189,6 +192,19 @@ static void check_reloc_tables(struct oracle *oracle, const struct emu_reloc_pla
 		forbidden[n++] = (struct oracle_range){plan->zero_page, granule, "the zero page"};
 	n += list_pages(oracle->mem, plan, forbidden + n,
 			sizeof(forbidden) / sizeof(*forbidden) - n);
+
+	char kind[48];
+	snprintf(kind, sizeof(kind), "%s-page-overlap", emu_strategy_name(plan->strategy));
+	for (size_t p = reserved; p < n && !verdict->finding; p++)
+		for (size_t r = 0; r < reserved && !verdict->finding; r++)
+			if (forbidden[p].base < forbidden[r].base + forbidden[r].size &&
+			    forbidden[r].base < forbidden[p].base + forbidden[p].size)
+				oracle_finding(
+				    verdict, "reloc", kind, geometry, PGD_NO_LEVEL,
+				    "%s at PA 0x%llx overlaps %s [0x%llx, 0x%llx)",
+				    forbidden[p].what, (unsigned long long)forbidden[p].base,
+				    forbidden[r].what, (unsigned long long)forbidden[r].base,
+				    (unsigned long long)(forbidden[r].base + forbidden[r].size));
 
 	bool linear = plan->strategy == EMU_RELOC_LINEAR;
 	const struct {
@@ -198,7 +214,6 @@ static void check_reloc_tables(struct oracle *oracle, const struct emu_reloc_pla
 	} trees[] = {{&plan->idmap, "the idmap", plan->strategy != EMU_RELOC_MMU_OFF},
 		     {&plan->linear, "the linear map", linear},
 		     {&plan->copy, "the linear map's copy", linear}};
-	char kind[48];
 	snprintf(kind, sizeof(kind), "%s-table-overlap", emu_strategy_name(plan->strategy));
 	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]) && !verdict->finding; t++) {
 		if (!trees[t].built)
@@ -267,7 +282,7 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 				return;
 			continue;
 		}
-		check_reloc_tables(oracle, &plan, &in, geometry, verdict);
+		check_reloc_placement(oracle, &plan, &in, geometry, verdict);
 		if (verdict->finding) {
 			emu_reloc_release(&plan);
 			return;

@@ -151,13 +151,13 @@ for id in "${ids[@]}"; do
 	cat=$(python3 "$here/mutate.py" field "$id" category)
 	eq=$(python3 "$here/mutate.py" field "$id" equivalent)
 	if ! python3 "$here/mutate.py" apply "$id" "$src"; then
-		printf '%s\t%s\t%s\tdoes-not-apply\t-\t-\t-\t-\t-\t%s\n' "$id" "$cat" "$h" "$eq" >>"$rows"
+		printf '%s\t%s\t%s\tdoes-not-apply\t-\t-\t-\t-\t-\t%s\n' "$id" "$cat" "$h" "${eq:--}" >>"$rows"
 		status=1
 		continue
 	fi
 	echo "run.sh: $id ($file, $h)" >&2
 	if ! build_tree "$logs/$id.build.log" $([ $own = 1 ] && echo "$h"); then
-		printf '%s\t%s\t%s\tbuild-failed\t-\t-\t-\t-\t-\t%s\n' "$id" "$cat" "$h" "$eq" >>"$rows"
+		printf '%s\t%s\t%s\tbuild-failed\t-\t-\t-\t-\t-\t%s\n' "$id" "$cat" "$h" "${eq:--}" >>"$rows"
 		python3 "$here/mutate.py" sync "$root" "$src" "$file"
 		status=1
 		continue
@@ -179,10 +179,11 @@ for id in "${ids[@]}"; do
 			fi
 		done
 	fi
+	# Empty fields would collapse in `read` (tab is IFS whitespace): "-".
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$cat" "$h" \
-		"$([ -n "$rsig" ] && echo yes || echo no)" "$kills/$trials" \
-		"$(IFS=/; echo "${times[*]:-}")" "$(IFS=/; echo "${execs_list[*]:-}")" \
-		"${rsig:--}" "$fsig" "$eq" >>"$rows"
+		"$([ -n "$rsig" ] && echo yes || echo no)" "$([ $replay_only = 1 ] && echo - || echo "$kills/$trials")" \
+		"$(IFS=/; echo "${times[*]:--}")" "$(IFS=/; echo "${execs_list[*]:--}")" \
+		"${rsig:--}" "$fsig" "${eq:--}" >>"$rows"
 	# Back to the original text (fresh mtime: the next build recompiles it).
 	python3 "$here/mutate.py" sync "$root" "$src" "$file"
 done
@@ -198,7 +199,7 @@ done
 	echo "|---|---|---|---|---|---|---|---|"
 	while IFS=$'\t' read -r id cat h rk fk tm ex rsig fsig eq; do
 		sig=$rsig; [ "$sig" != - ] || sig=$fsig
-		if [ -n "$eq" ]; then
+		if [ "$eq" != - ]; then
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | equivalent: $eq |"
 		else
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | \`$sig\` |"
@@ -206,8 +207,8 @@ done
 	done <"$rows"
 	echo
 	awk -F'\t' -v replay_only=$replay_only -v trials="$trials" '
-		$10 == "" { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
-		$10 != "" { e++ }
+		$10 == "-" { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
+		$10 != "-" { e++ }
 		END {
 			printf "Non-equivalent mutants: %d (equivalent, not counted: %d). ", n, e
 			printf "Killed by replaying the shipped corpus: %d/%d (%.0f%%). ", r, n, n ? 100 * r / n : 0
@@ -216,9 +217,9 @@ done
 		}' "$rows"
 	if [ $replay_only = 0 ]; then
 		# Per mutant: the median of its trials that found something.
-		med=$(awk -F'\t' '$10 == "" {print $6}' "$rows" | while read -r tm; do
+		med=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | while read -r tm; do
 			tr '/' '\n' <<<"$tm" | grep -v '>' | median; done | grep . | median)
-		max=$(awk -F'\t' '$10 == "" {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
+		max=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
 		echo "Time to detect (fuzzing): median ${med:-n/a} s over killed mutants (each its trials' median), maximum ${max:-n/a} s over all successful trials."
 	fi
 } | tee "$out"
