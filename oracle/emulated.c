@@ -135,6 +135,100 @@ void oracle_reloc_finding(struct oracle *oracle, struct oracle_verdict *verdict,
 	}
 }
 
+/* The kexec list pages, from the head through the indirection entries. */
+static size_t list_pages(const struct physmem *mem, const struct emu_reloc_plan *plan,
+			 struct oracle_range *out, size_t max)
+{
+	size_t n = 0;
+	uint64_t page = plan->head & ~(plan->granule - 1), entry;
+	bool more = plan->head & 2; /* IND_INDIRECTION */
+	while (more && n < max) {
+		out[n++] = (struct oracle_range){page, plan->granule, "a kexec list page"};
+		more = false;
+		for (uint64_t off = 0; off < plan->granule; off += 8) {
+			if (!physmem_read64(mem, page + off, &entry) || (entry & 4)) /* IND_DONE */
+				break;
+			if (entry & 2) {
+				page = entry & ~(plan->granule - 1);
+				more = true;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+/* What the relocation's allocator placed stays out of everything the
+ * relocation reads or writes and out of its reserved ranges: the control,
+ * kimage, zero and list pages out of the sources, destinations, entry and
+ * dtb pages (kind "<strategy>-page-overlap"), and every table of its
+ * builders out of all of these (kind "<strategy>-table-overlap"). A table
+ * there is corrupted by the copy, or corrupts the image before it is read,
+ * and the emulator need not notice (its TLB, or a source snapshot taken
+ * after the tables were written). */
+static void check_reloc_placement(struct oracle *oracle, const struct emu_reloc_plan *plan,
+				  const struct emu_reloc_input *in, const char *geometry,
+				  struct oracle_verdict *verdict)
+{
+	struct oracle_range forbidden[2 * EMU_RELOC_MAX_SEGMENTS + 8 + 64];
+	size_t n = 0;
+	uint64_t granule = plan->granule;
+	for (size_t i = 0; i < in->nsegments; i++) {
+		forbidden[n++] = (struct oracle_range){in->segments[i].src, in->segments[i].size,
+						       "a kexec source"};
+		forbidden[n++] = (struct oracle_range){in->segments[i].dst, in->segments[i].size,
+						       "a kexec destination"};
+	}
+	forbidden[n++] =
+	    (struct oracle_range){in->entry & ~(granule - 1), granule, "the entry page"};
+	if (physmem_is_ram(oracle->mem, in->dtb, 1))
+		forbidden[n++] =
+		    (struct oracle_range){in->dtb & ~(granule - 1), granule, "the dtb page"};
+	size_t reserved = n;
+	forbidden[n++] = (struct oracle_range){plan->control, granule, "the control page"};
+	if (plan->kimage)
+		forbidden[n++] = (struct oracle_range){plan->kimage, granule, "the kimage page"};
+	if (plan->zero_page)
+		forbidden[n++] = (struct oracle_range){plan->zero_page, granule, "the zero page"};
+	n += list_pages(oracle->mem, plan, forbidden + n,
+			sizeof(forbidden) / sizeof(*forbidden) - n);
+
+	char kind[48];
+	snprintf(kind, sizeof(kind), "%s-page-overlap", emu_strategy_name(plan->strategy));
+	for (size_t p = reserved; p < n && !verdict->finding; p++)
+		for (size_t r = 0; r < reserved && !verdict->finding; r++)
+			if (forbidden[p].base < forbidden[r].base + forbidden[r].size &&
+			    forbidden[r].base < forbidden[p].base + forbidden[p].size)
+				oracle_finding(
+				    verdict, "reloc", kind, geometry, PGD_NO_LEVEL,
+				    "%s at PA 0x%llx overlaps %s [0x%llx, 0x%llx)",
+				    forbidden[p].what, (unsigned long long)forbidden[p].base,
+				    forbidden[r].what, (unsigned long long)forbidden[r].base,
+				    (unsigned long long)(forbidden[r].base + forbidden[r].size));
+
+	bool linear = plan->strategy == EMU_RELOC_LINEAR;
+	const struct {
+		const struct pgd_tree *tree;
+		const char *name;
+		bool built;
+	} trees[] = {{&plan->idmap, "the idmap", plan->strategy != EMU_RELOC_MMU_OFF},
+		     {&plan->linear, "the linear map", linear},
+		     {&plan->copy, "the linear map's copy", linear}};
+	snprintf(kind, sizeof(kind), "%s-table-overlap", emu_strategy_name(plan->strategy));
+	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]) && !verdict->finding; t++) {
+		if (!trees[t].built)
+			continue;
+		struct ref_regs regs = oracle_tree_regs(trees[t].tree);
+		struct ref_features features = oracle_features(&trees[t].tree->geo);
+		struct ref_mem mem = oracle_ref_mem(oracle->mem);
+		struct ref_regime regime;
+		char why[128];
+		if (!ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
+			oracle_check_table_placement(&regime, trees[t].name, forbidden, n, "reloc",
+						     kind, geometry, verdict);
+	}
+}
+
 static const enum emu_strategy strategy_of[] = {
     [CASE_RELOC_MMU_OFF] = EMU_RELOC_MMU_OFF,
     [CASE_RELOC_IDMAP] = EMU_RELOC_IDMAP,
@@ -187,6 +281,11 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			if (s == CASE_RELOC_MMU_OFF)
 				return;
 			continue;
+		}
+		check_reloc_placement(oracle, &plan, &in, geometry, verdict);
+		if (verdict->finding) {
+			emu_reloc_release(&plan);
+			return;
 		}
 		int ret = emu_reloc_run(emu, oracle->mem, &plan, &rep, &err);
 		if (ret && err.unsupported) {

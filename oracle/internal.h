@@ -82,6 +82,7 @@ enum oracle_record_kind {
 struct oracle_record {
 	enum oracle_record_kind kind;
 	uint64_t va, last, pa, prot;
+	unsigned flags; /* PGD_NO_* of a map */
 };
 struct oracle_intent {
 	struct oracle_record records[CASE_MAX_OPS];
@@ -107,6 +108,48 @@ void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const 
 void oracle_check_copy(struct oracle *oracle, const struct pgd_tree *src,
 		       const struct pgd_tree *dst, const char *harness, const char *geometry,
 		       struct oracle_verdict *verdict);
+
+/* ---- Checks on table descriptors (table_checks.c) ---------------------------- */
+/* Expected PXNTable of the table descriptor covering VAs [first, last]. */
+typedef bool (*oracle_expect_pxn_fn)(void *ctx, uint64_t first, uint64_t last);
+/* Every table descriptor carries UXNTable (core's rule), PXNTable exactly
+ * when expect_pxn says (the no_exec flag of the map that created it), no
+ * APTable and no NSTable. Kind "table-attrs". */
+bool oracle_check_table_attrs(const struct ref_regime *regime, oracle_expect_pxn_fn expect_pxn,
+			      void *expect_ctx, const char *harness, const char *geometry,
+			      struct oracle_verdict *verdict);
+/* A physical range that tables must not occupy, named for the finding. */
+struct oracle_range {
+	uint64_t base, size;
+	const char *what;
+};
+/* No table page of the regime's tables (root included) overlaps a
+ * forbidden range; the finding's kind is `kind`. */
+bool oracle_check_table_placement(const struct ref_regime *regime, const char *tree_name,
+				  const struct oracle_range *forbidden, size_t nforbidden,
+				  const char *harness, const char *kind, const char *geometry,
+				  struct oracle_verdict *verdict);
+/* Fill one table page with words that decode as valid descriptors, for
+ * targets that zero their own tables (pgdfuzz_target.zeroes_tables): a
+ * table the builder does not zero shows. False if out of host memory. */
+bool oracle_poison_page(struct physmem *mem, uint64_t pa, uint64_t granule);
+
+/* ---- Contract checks (contract.c) ------------------------------------- */
+/* The geometry a builder tree got is the one its config documents: the
+ * start level (derived, or 4 - levels) and the smallest root that covers
+ * va_bits (or exactly root_entries). Kind "wrong-geometry". */
+bool oracle_check_geometry(struct oracle *oracle, const struct pgd_config *config,
+			   const struct pgd_tree *tree, const char *harness, const char *geometry,
+			   struct oracle_verdict *verdict);
+/* An update refused as unsafe must have a reason in the tables: a hole, a
+ * leaf the range splits, a contiguous leaf that would change, or a change
+ * outside what pgattr_change_is_safe allows. user_bits: prot bits earlier
+ * ops asked for. Kind "refused-safe". */
+bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
+			  const struct case_op *op, uint64_t va, uint64_t last, uint64_t user_bits,
+			  int level, const char *reason, const char *harness, const char *geometry,
+			  struct oracle_verdict *verdict);
+
 void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			struct oracle_verdict *verdict);
 /* ---- Emulator-backed pieces (emulated.c), shared with the kernel judge */

@@ -84,6 +84,8 @@ static int env_alloc_table(struct pgdfuzz_env *env, int level, uint64_t *pa)
 	struct run *r = run_of(env);
 	if (r->mm.alloc(r->mm.ctx, level, pa))
 		return 1;
+	if (r->target->zeroes_tables)
+		return oracle_poison_page(r->mem, *pa, r->granule) ? 0 : 1;
 	return physmem_zero(r->mem, *pa, r->granule) ? 0 : 1;
 }
 
@@ -777,6 +779,20 @@ static uint64_t attribute_bits(const struct pgd_geometry *geo, uint64_t prot)
 	return geo->lpa2 ? prot & ~PGD_SH_MASK : prot;
 }
 
+/* A table's PXNTable is the no_exec flag of the map that created it: the
+ * first accepted map whose range reaches into the table's VAs (later maps
+ * reuse the table, and blocks are never replaced by tables). */
+static bool created_no_exec(void *ctx, uint64_t first, uint64_t last)
+{
+	const struct oracle_intent *intent = ctx;
+	for (size_t i = 0; i < intent->count; i++) {
+		const struct oracle_record *r = &intent->records[i];
+		if (r->kind == ORACLE_RECORD_MAP && r->va <= last && first <= r->last)
+			return r->flags & PGDFUZZ_NO_EXEC;
+	}
+	return false;
+}
+
 static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t, const char *prefix,
 			  const struct pgd_case *c, struct oracle_verdict *verdict)
 {
@@ -831,6 +847,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 	if (ret != PGDFUZZ_OK) {
 		run_fini(&r);
 		return; /* no root: nothing built to judge */
+	}
+	if (!oracle_check_geometry(oracle, &c->geometry, &tree, prefix, geometry, verdict)) {
+		run_fini(&r);
+		return;
 	}
 
 	static struct oracle_intent intent;
@@ -938,6 +958,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 				       "op %u: %s", i, r.reason);
 		if (verdict->finding && changed_at)
 			oracle_detail(verdict, "0x%llx)\n", (unsigned long long)changed_at);
+		if (!verdict->finding && ret == PGDFUZZ_EUNSAFE && !map && valid && op->size &&
+		    t->unsafe == PGDFUZZ_UNSAFE_REFUSES)
+			oracle_check_refusal(oracle, &tree, op, va, last, user_bits, r.reason_level,
+					     r.reason, prefix, geometry, verdict);
 		if (verdict->finding)
 			break;
 		if (refused) {
@@ -960,6 +984,7 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 			rec->last = last;
 			rec->pa = pa;
 			rec->prot = op->prot & PGD_PROT_MASK;
+			rec->flags = req.flags;
 			record_req[intent.count] = req;
 			record_protect[intent.count] = !map;
 			intent.count++;
@@ -989,6 +1014,9 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		struct divergence_context ctx = {&intent, record_req, record_protect};
 		explain(&r, &regime, &ctx, prefix, geometry, verdict);
 		check_shape(t, &regime, lo, hi, prefix, geometry, verdict);
+		if (!verdict->finding && t->contract.table_xn_by_flag)
+			oracle_check_table_attrs(&regime, created_no_exec, &intent, prefix, geometry,
+						 verdict);
 	}
 	if (verdict->finding && !t->differential)
 		oracle_detail(verdict, "(tables built by %s)\n", t->description);
@@ -1037,6 +1065,12 @@ static const char *status_name(int ret)
 
 /* One identity map: call, then registers, start level, lint and intent.
  * Returns false if the case ends here (a finding, or nothing to judge). */
+static bool idmap_no_exec(void *ctx, uint64_t first, uint64_t last)
+{
+	(void)first, (void)last;
+	return *(const unsigned *)ctx & PGDFUZZ_NO_EXEC;
+}
+
 static bool judge_one_idmap(struct oracle *oracle, struct run *r, const char *prefix,
 			    const struct pgd_geometry *base, const struct pgdfuzz_range *ranges,
 			    size_t nranges, uint64_t prot, unsigned flags, bool valid,
@@ -1169,6 +1203,9 @@ static bool judge_one_idmap(struct oracle *oracle, struct run *r, const char *pr
 	if (!verdict->finding && one_page)
 		oracle_check_lint(oracle, &regime, 0, prefix, geometry, verdict);
 	check_shape(t, &regime, lo, hi, prefix, geometry, verdict);
+	/* An identity map is one map: every table it makes has its no_exec. */
+	if (!verdict->finding && t->contract.table_xn_by_flag)
+		oracle_check_table_attrs(&regime, idmap_no_exec, &flags, prefix, geometry, verdict);
 	if (verdict->finding)
 		oracle_detail(verdict, "(tables built by %s)\n", t->description);
 	return !verdict->finding;

@@ -8,6 +8,11 @@
 
 #include <stdlib.h>
 
+/* Requests pass their flags to pgd_map() as they are. */
+_Static_assert(PGDFUZZ_NO_BLOCK == PGD_NO_BLOCK && PGDFUZZ_NO_CONT == PGD_NO_CONT &&
+		   PGDFUZZ_NO_EXEC == PGD_NO_EXEC,
+	       "target.h and pgd.h request flags differ");
+
 struct core_ctx {
 	struct pgd_tree tree;
 	struct pgdfuzz_env *env;
@@ -146,7 +151,7 @@ const struct pgdfuzz_target pgdfuzz_core_target = {
     .name = "core",
     .description = "pgdfuzz's core/ builder (pgd_map, pgd_update, pgd_copy, pgd_create_idmap)",
     .geometries = {.pa52 = true, .extra_levels = true},
-    .contract = {.size_zero = true, .unaligned = true, .invalid_args = true},
+    .contract = {.size_zero = true, .unaligned = true, .invalid_args = true, .table_xn_by_flag = true},
     .ops = {.init = core_init,
 	    .fini = core_fini,
 	    .map = core_map,
@@ -157,6 +162,7 @@ const struct pgdfuzz_target pgdfuzz_core_target = {
     .may_cont = true,
     .unsafe = PGDFUZZ_UNSAFE_REFUSES,
     .refusal_writes_nothing = true,
+    .zeroes_tables = true,
     .adds_table_uxn = true,
     .idmap = {.minimal_ia = true},
 };

@@ -93,8 +93,8 @@ struct pgdfuzz_env {
 	 * served; a longer range may be refused (NULL). */
 	void *(*phys_to_host)(struct pgdfuzz_env *env, uint64_t pa, size_t len);
 
-	/* A zeroed, granule-aligned, granule-sized table page inside RAM and
-	 * below 2^pa_bits, for a table at level (the root's level for the
+	/* A zeroed (see zeroes_tables), granule-aligned, granule-sized table
+	 * page inside RAM and below 2^pa_bits, for a table at level (the root's level for the
 	 * root). Returns 0, or non-zero when out of pages: a case can inject
 	 * that failure at its Nth allocation ("alloc fail_at=N"), and the
 	 * judge then accepts either the old or the asked translation for the
@@ -271,6 +271,11 @@ struct pgdfuzz_contract {
 	/* A map whose prot has no attribute bits clears the range
 	 * (map_range.c's convention); the intent is then "unmapped". */
 	bool empty_prot_unmaps;
+	/* Promises core's rule for table descriptors: every one carries
+	 * UXNTable, PXNTable exactly when the map that created it asked
+	 * PGDFUZZ_NO_EXEC, and never APTable or NSTable. The judge checks it
+	 * ("table-attrs"); false: table attributes are not compared. */
+	bool table_xn_by_flag;
 };
 
 /* Identity maps (ops.idmap). */
@@ -321,6 +326,11 @@ struct pgdfuzz_target {
 			      * refused or, per unsafe, BUGs or is ignored */
 	enum pgdfuzz_unsafe unsafe;
 	bool refusal_writes_nothing; /* every non-OK return left RAM untouched */
+	/* Zeroes every table page it allocates before linking it (core's
+	 * pgd_alloc_table). alloc_table then hands out pages full of words
+	 * that decode as valid descriptors instead of zeroed ones, so a table
+	 * the target forgets to zero maps or walks what nobody asked for. */
+	bool zeroes_tables;
 	bool adds_table_uxn;	     /* puts UXNTable on tables (core, Linux): the
 				      * differential ignores table-inherited limits */
 	/* Compare against core/ on the same requests (default for builders
