@@ -222,9 +222,8 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		struct pgd_case c;
 		char text[PATH_MAX + 8], err[256];
 		snprintf(text, sizeof(text), "%s/%s.txt", out_dir, name);
-		if (!case_load(g->minimized, &c, NULL, err, sizeof(err))) {
-			c.harness = g->harness;
+		/* The reproducer is what the harness binary ran: any bytes. */
+		if (!case_load_fuzzer_input(g->minimized, g->harness, &c, err, sizeof(err)))
 			case_save_text(text, &c, err, sizeof(err));
-		}
 	}
 }

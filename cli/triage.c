@@ -14,16 +14,27 @@ struct triage {
 	const char *out;
 	bool forced;
 	enum case_harness harness;
-	unsigned files;
+	unsigned files, skipped;
 };
 
-/* The harness a file belongs to: --harness, else its binary header, else
- * a harness name in its path (campaign and OSS-Fuzz layouts). */
+/* The harness a file belongs to: --harness; for an engine's crash file
+ * (any bytes, decoded as the harness that ran it) a harness name in its
+ * path, then the binary header; for a case file its binary header or its
+ * text's harness line. */
 static bool harness_of(const struct triage *t, const char *path, enum case_harness *harness)
 {
 	if (t->forced) {
 		*harness = t->harness;
 		return true;
+	}
+	bool artifact = cli_engine_artifact(path);
+	for (int h = 0; artifact && h < CASE_HARNESS_COUNT; h++) {
+		char needle[32];
+		snprintf(needle, sizeof(needle), "%s/", case_harness_name((enum case_harness)h));
+		if (strstr(path, needle)) {
+			*harness = (enum case_harness)h;
+			return true;
+		}
 	}
 	uint8_t *data;
 	size_t size;
@@ -36,20 +47,10 @@ static bool harness_of(const struct triage *t, const char *path, enum case_harne
 			return true;
 		}
 	}
-	/* A text case names its harness. */
 	static struct pgd_case c;
-	bool was_text = false;
-	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+	if (!artifact && !case_load(path, &c, NULL, err, sizeof(err))) {
 		*harness = c.harness;
 		return true;
-	}
-	for (int h = 0; h < CASE_HARNESS_COUNT; h++) {
-		char needle[32];
-		snprintf(needle, sizeof(needle), "%s/", case_harness_name((enum case_harness)h));
-		if (strstr(path, needle)) {
-			*harness = (enum case_harness)h;
-			return true;
-		}
 	}
 	return false;
 }
@@ -107,28 +108,54 @@ static void visit(struct triage *t, const char *path)
 	}
 	enum case_harness harness;
 	t->files++;
+	/* A case file (not an engine's artifact, no magic) must parse as text:
+	 * it is encoded for the harness binaries, which read the binary form. */
+	static struct pgd_case c;
+	char err[512], encoded[PATH_MAX + 64];
+	bool was_text = false, artifact = cli_engine_artifact(path);
+	int rc = artifact ? 0 : case_load(path, &c, &was_text, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr,
+			"%s\npgdfuzz triage: %s skipped (not a case; a fuzzer's crash file "
+			"keeps its engine name, crash-*, timeout-*, id:*)\n",
+			err, path);
+		t->skipped++;
+		return;
+	}
 	if (!harness_of(t, path, &harness)) {
 		fprintf(stderr, "pgdfuzz triage: %s: cannot tell the harness; use --harness\n",
 			path);
+		t->skipped++;
 		return;
 	}
-	/* Harness binaries read the binary form: encode text cases first. */
-	static struct pgd_case c;
-	char err[256], encoded[PATH_MAX + 64];
-	bool was_text = false;
-	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+	if (was_text) {
 		char name[160];
 		cli_signature_file_name(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, name,
 					sizeof(name));
 		snprintf(encoded, sizeof(encoded), "%s/inputs/%u-%s.bin", t->out, t->files, name);
 		if (case_save_binary(encoded, &c, err, sizeof(err))) {
 			fprintf(stderr, "pgdfuzz triage: %s\n", err);
+			t->skipped++;
 			return;
 		}
 		path = encoded;
 	}
 	cli_group_file(&t->groups, &t->targets[harness], path, 0);
 }
+
+static const char triage_help[] =
+    "usage: pgdfuzz triage [--out DIR] [--harness H] [--engine libfuzzer|afl] [--fuzzers DIR] "
+    "PATH...\n\n"
+    "Reproduce every crash or finding file under the PATHs with the harness binaries,\n"
+    "group them by root cause (harness, kind, level) and variant (geometry),\n"
+    "minimize each variant and write DIR/findings.md (default DIR pgdfuzz-findings).\n\n"
+    "  --out DIR        where findings go\n"
+    "  --harness H      every file is an input of harness H\n"
+    "  --engine E       libfuzzer (default) or afl: whose binaries and minimizer\n"
+    "  --fuzzers DIR    directory of fuzz_<harness> binaries\n\n"
+    "Engine artifacts (crash-*, timeout-*, leak-*, oom-*, id:*) are fuzzer inputs\n"
+    "(any bytes); other files are cases (binary with the 0xc5 magic, else text).\n"
+    "Exit status: 0 no finding, 1 findings, 2 bad arguments or nothing judged.\n";
 
 int cmd_triage(int argc, char **argv)
 {
@@ -154,10 +181,12 @@ int cmd_triage(int argc, char **argv)
 			if (!cli_harness_from_name(argv[++i], &t.harness))
 				return cli_error("unknown harness '%s'", value);
 			t.forced = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(triage_help, stdout);
+			return 0;
 		} else if (argv[i][0] == '-') {
-			return cli_error(
-			    "usage: pgdfuzz triage [--out DIR] [--harness H] [--engine "
-			    "libfuzzer|afl] [--fuzzers DIR] DIR...");
+			return cli_error("%s: unknown option or missing value\n%s", argv[i],
+					 triage_help);
 		} else if (ninputs < 64) {
 			struct stat st;
 			if (stat(argv[i], &st))
@@ -166,7 +195,7 @@ int cmd_triage(int argc, char **argv)
 		}
 	}
 	if (!ninputs)
-		return cli_error("usage: pgdfuzz triage [--out DIR] [--harness H] DIR...");
+		return cli_error("no input directory or file\n%s", triage_help);
 	static char fuzzers[PATH_MAX];
 	if (!cli_find_fuzzers(engine, given, fuzzers, sizeof(fuzzers)))
 		return cli_error(
@@ -216,12 +245,18 @@ int cmd_triage(int argc, char **argv)
 	if (ret)
 		return cli_error("%s: cannot write", path);
 
-	printf("pgdfuzz triage: %u file%s -> %zu distinct findings, %zu flaky (report %s)\n",
-	       t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky, path);
+	printf("pgdfuzz triage: %u file%s -> %zu distinct findings, %zu flaky%s (report %s)\n",
+	       t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky,
+	       t.skipped ? ", some skipped (above)" : "", path);
 	for (size_t i = 0; i < t.groups.count; i++)
 		printf("  %-50s x%-4u %s\n", t.groups.groups[i].signature, t.groups.groups[i].count,
 		       t.groups.groups[i].minimized);
 	for (size_t i = 0; i < t.groups.nflaky; i++)
 		printf("  flaky: %s (%s)\n", t.groups.flaky[i], t.groups.flaky_reason[i]);
-	return t.groups.count ? 1 : 0;
+	if (t.groups.count)
+		return 1;
+	if (t.files == t.skipped)
+		return cli_error("nothing was judged: %u file%s, none a case or crash file",
+				 t.files, t.files == 1 ? "" : "s");
+	return 0;
 }

@@ -213,29 +213,70 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 			       harness, why);
 		return;
 	}
-	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict))
-		return;
 	static struct oracle_piece pieces[ORACLE_MAX_PIECES];
 	size_t count = oracle_flatten(intent, pieces);
+	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict)) {
+		/* What the ops asked for where lint objects. */
+		const struct oracle_piece *at = NULL;
+		for (size_t i = 0; i < count && verdict->located; i++)
+			if (pieces[i].va <= verdict->where &&
+			    verdict->where - pieces[i].va < pieces[i].size)
+				at = &pieces[i];
+		if (at)
+			oracle_detail(verdict,
+				      "  intended: VA 0x%016llx-0x%016llx -> PA 0x%013llx prot "
+				      "0x%016llx (the accepted ops, last map wins)\n",
+				      (unsigned long long)at->va,
+				      (unsigned long long)(at->va + (at->size - 1)),
+				      (unsigned long long)at->pa, (unsigned long long)at->prot);
+		else if (verdict->located)
+			oracle_detail(verdict, "  intended: VA 0x%016llx is not mapped by any op\n",
+				      (unsigned long long)verdict->where);
+		return;
+	}
 	uint64_t lo, hi;
 	pgd_tree_va_range(tree, &lo, &hi);
 	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),
 			    harness, geometry, verdict);
 }
 
+/* "op 2 map va=0x... pa=0x... size=0x... prot=0x...": which op, as asked. */
+static void describe_op(const struct case_op *op, unsigned index, char *buf, size_t len)
+{
+	if (op->kind == CASE_OP_COPY)
+		snprintf(buf, len, "op %u copy", index);
+	else if (op->kind == CASE_OP_UPDATE)
+		snprintf(buf, len, "op %u update va=0x%llx size=0x%llx prot=0x%llx", index,
+			 (unsigned long long)op->va, (unsigned long long)op->size,
+			 (unsigned long long)op->prot);
+	else
+		snprintf(buf, len, "op %u %s va=0x%llx pa=0x%llx size=0x%llx prot=0x%llx%s", index,
+			 case_op_name(op->kind), (unsigned long long)op->va,
+			 (unsigned long long)op->pa, (unsigned long long)op->size,
+			 (unsigned long long)op->prot, op->flags ? " (flags)" : "");
+}
+
 void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 			  struct oracle_verdict *verdict)
 {
+	char what[192];
 	struct pgd_geometry geo;
 	struct pgd_error err;
 	char geometry[48];
 	physmem_reset(oracle->mem);
 	for (unsigned i = 0; i < c->n_banks; i++)
-		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL))
+		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL)) {
+			oracle_outcome(verdict, "not judged: RAM bank %u overlaps another", i);
 			return; /* overlapping banks: not a layout to judge */
-	if (pgd_geometry_init(&geo, &c->geometry, &err))
+		}
+	if (pgd_geometry_init(&geo, &c->geometry, &err)) {
+		oracle_outcome(verdict, "not judged: core refuses the geometry (%s): %s",
+			       err.rule ? err.rule : pgd_status_name(err.status), err.message);
 		return;
+	}
 	pgd_geometry_class(&geo, geometry, sizeof(geometry));
+	oracle_outcome(verdict, "geometry %s: %u levels from level %d, %u root entries", geometry,
+		       geo.levels, geo.start_level, geo.root_entries);
 
 	struct pgd_page_alloc pages;
 	struct pgd_failing_alloc failing;
@@ -245,30 +286,47 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	if (c->fail_alloc_at)
 		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);
 	struct pgd_tree tree, copy;
-	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err))
+	if (pgd_tree_init(&tree, &geo, oracle->mem, mm, c->upper, &err)) {
+		oracle_outcome(verdict, "not judged: no root table (%s): %s",
+			       pgd_status_name(err.status), err.message);
 		return;
+	}
 
 	static struct oracle_intent intent;
 	memset(&intent, 0, sizeof(intent));
 	uint64_t user_bits = 0;
-	for (unsigned i = 0; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
+	unsigned i = 0;
+	for (; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
 		const struct case_op *op = &c->ops[i];
+		describe_op(op, i, what, sizeof(what));
 		if (op->kind == CASE_OP_COPY) {
 			if (pgd_tree_init(&copy, &geo, oracle->mem, mm, c->upper, &err) ||
 			    pgd_copy(&tree, &copy, &err)) {
+				oracle_outcome(verdict, "%s: failed (%s): %s", what,
+					       pgd_status_name(err.status), err.message);
 				if (err.status != PGD_ENOMEM)
 					oracle_finding(verdict, HARNESS, "copy-error", geometry,
 						       err.level, "pgd_copy failed: %s",
 						       err.message);
+				i++;
 				break; /* out of memory: nothing more to build on */
 			}
 			check_copy(oracle, &tree, &copy, geometry, verdict);
+			oracle_outcome(verdict,
+				       "%s: ok, the copy's root is at PA 0x%llx and later ops "
+				       "build on it",
+				       what, (unsigned long long)copy.root_pa);
 			tree = copy;
 			verdict->ops_done++;
 			continue;
 		}
-		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE)
+		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE) {
+			oracle_outcome(verdict,
+				       "%s: ignored (idmap ranges belong to the idmap "
+				       "harness)",
+				       what);
 			continue; /* idmap ranges belong to fuzz_idmap */
+		}
 		bool map = op->kind == CASE_OP_MAP;
 		uint64_t va = 0, last = 0, pa = 0;
 		bool valid = op->size == 0 || oracle_op_range(&tree, op, map, &va, &last, &pa);
@@ -278,8 +336,25 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		uint64_t writes = physmem_write_count(oracle->mem);
 		int ret = map ? pgd_map(&tree, op->va, op->pa, op->size, op->prot, op->flags, &err)
 			      : pgd_update(&tree, op->va, op->size, op->prot, &err);
-		bool wrote = physmem_write_count(oracle->mem) != writes;
+		uint64_t written = physmem_write_count(oracle->mem) - writes;
+		bool wrote = written != 0;
 		verdict->ops_done++;
+		if (ret == PGD_OK && op->size == 0)
+			oracle_outcome(verdict, "%s: ok, size 0 maps nothing", what);
+		else if (ret == PGD_OK)
+			oracle_outcome(verdict, "%s: ok, %llu write%s to table memory", what,
+				       (unsigned long long)written, written == 1 ? "" : "s");
+		else if (ret == PGD_ENOMEM)
+			oracle_outcome(verdict,
+				       "%s: out of memory (the case fails allocation %u on): %s; "
+				       "later ops are not run",
+				       what, c->fail_alloc_at, err.message);
+		else
+			oracle_outcome(verdict, "%s: refused (%s, rule %s%s): %s", what,
+				       pgd_status_name(err.status), err.rule ? err.rule : "-",
+				       valid ? "; the contract says it is valid"
+					     : "; the documented contract refuses it too",
+				       err.message);
 		if (ret == PGD_OK && !valid)
 			oracle_finding(
 			    verdict, HARNESS, "accepted-invalid", geometry, PGD_NO_LEVEL,
@@ -300,8 +375,10 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		else if (ret == PGD_EMEM)
 			oracle_finding(verdict, HARNESS, "internal", geometry, err.level,
 				       "op %u: %s", i, err.message);
-		if (verdict->finding)
+		if (verdict->finding) {
+			i++;
 			break;
+		}
 		if (ret != PGD_OK && ret != PGD_ENOMEM) {
 			verdict->ops_rejected++;
 			continue;
@@ -323,8 +400,21 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		}
 		intent.failed = ret == PGD_ENOMEM;
 	}
+	for (; i < c->n_ops; i++) {
+		describe_op(&c->ops[i], i, what, sizeof(what));
+		oracle_outcome(verdict, "%s: not run (%s)", what,
+			       verdict->finding ? "the finding above stopped the case"
+						: "an allocation failed before it");
+	}
 	if (verdict->finding)
 		return;
 
 	oracle_judge_tables(oracle, &tree, &intent, user_bits, HARNESS, geometry, verdict);
+	uint64_t lo, hi;
+	pgd_tree_va_range(&tree, &lo, &hi);
+	oracle_outcome(verdict,
+		       "judged: lint, then the walk of VA 0x%016llx-0x%016llx (%s) "
+		       "against the intent of the accepted ops: %s",
+		       (unsigned long long)lo, (unsigned long long)hi, c->upper ? "TTBR1" : "TTBR0",
+		       verdict->finding ? "FINDING (below)" : "as intended");
 }

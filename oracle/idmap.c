@@ -24,10 +24,15 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 	char geometry[48];
 	physmem_reset(oracle->mem);
 	for (unsigned i = 0; i < c->n_banks; i++)
-		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL))
+		if (physmem_add_bank(oracle->mem, c->banks[i].base, c->banks[i].size, NULL)) {
+			oracle_outcome(verdict, "not judged: RAM bank %u overlaps another", i);
 			return;
-	if (pgd_geometry_init(&base, &c->geometry, &err))
+		}
+	if (pgd_geometry_init(&base, &c->geometry, &err)) {
+		oracle_outcome(verdict, "not judged: core refuses the geometry (%s): %s",
+			       err.rule ? err.rule : pgd_status_name(err.status), err.message);
 		return;
+	}
 
 	struct pgd_range ranges[CASE_MAX_OPS];
 	size_t nranges = 0;
@@ -36,8 +41,17 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 	bool valid = true;
 	for (unsigned i = 0; i < c->n_ops; i++) {
 		const struct case_op *op = &c->ops[i];
-		if (op->kind != CASE_OP_IDMAP)
+		if (op->kind != CASE_OP_IDMAP) {
+			oracle_outcome(verdict,
+				       "op %u %s: ignored (the idmap harness takes idmap "
+				       "ranges)",
+				       i, case_op_name(op->kind));
 			continue;
+		}
+		oracle_outcome(verdict,
+			       "op %u idmap pa=0x%llx size=0x%llx: range %zu of the idmap%s", i,
+			       (unsigned long long)op->pa, (unsigned long long)op->size, nranges,
+			       nranges ? " (prot and flags: those of the first range)" : "");
 		/* One prot for the whole map: the first range's. Flags are the
 		 * ones every range allows, so no range costs more descriptors
 		 * than the case's work budget assumed for it. */
@@ -56,8 +70,10 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 		uint64_t last = (op->pa + op->size - 1) | (page - 1);
 		highest = last > highest ? last : highest;
 	}
-	if (!nranges)
+	if (!nranges) {
+		oracle_outcome(verdict, "not judged: no idmap ranges");
 		return;
+	}
 	if (highest >> base.pa_bits)
 		valid = false;
 
@@ -69,8 +85,19 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 	int ret = pgd_create_idmap(&tree, &regs, &c->geometry, oracle->mem,
 				   pgd_page_alloc_ops(&pages), ranges, nranges, prot, flags, &err);
 	snprintf(geometry, sizeof(geometry), "%uk-%u", (unsigned)(page >> 10), base.va_bits);
-	if (ret == PGD_OK)
+	if (ret == PGD_OK) {
 		pgd_geometry_class(&tree.geo, geometry, sizeof(geometry));
+		oracle_outcome(
+		    verdict,
+		    "create_idmap: ok, %s: TTBR0 0x%016llx TCR 0x%016llx, walk from level "
+		    "%d with %u root entries",
+		    geometry, (unsigned long long)regs.ttbr0, (unsigned long long)regs.tcr,
+		    tree.geo.start_level, tree.geo.root_entries);
+	} else {
+		oracle_outcome(verdict, "create_idmap: refused (%s, rule %s): %s%s",
+			       pgd_status_name(err.status), err.rule ? err.rule : "-", err.message,
+			       valid ? "" : " (the ranges break the contract: expected)");
+	}
 	if (ret == PGD_OK && !valid) {
 		oracle_finding(verdict, HARNESS, "accepted-invalid", geometry, PGD_NO_LEVEL,
 			       "create_idmap accepted ranges reaching PA 0x%llx beyond %u PA bits",

@@ -27,6 +27,9 @@ void oracle_finding(struct oracle_verdict *verdict, const char *harness, const c
 /* Append to the detail text. */
 void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append one line to verdict->outcomes (the newline is added). */
+void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Append the descriptor chain of a walk. */
 void oracle_detail_chain(struct oracle_verdict *verdict, const struct ref_result *walk);
 
