@@ -350,10 +350,10 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 				       "later ops are not run",
 				       what, c->fail_alloc_at, err.message);
 		else
-			oracle_outcome(verdict, "%s: refused (%s, rule %s%s): %s", what,
-				       pgd_status_name(err.status), err.rule ? err.rule : "-",
-				       valid ? "; the contract says it is valid"
-					     : "; the documented contract refuses it too",
+			oracle_outcome(verdict, "%s: refused (%s, rule %s%s): %s; tables unchanged",
+				       what, pgd_status_name(err.status), err.rule ? err.rule : "-",
+				       valid ? ""
+					     : "; outside the documented contract, as expected",
 				       err.message);
 		if (ret == PGD_OK && !valid)
 			oracle_finding(

@@ -223,6 +223,16 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			return;
 		}
 		verdict->ops_done++;
+		/* show/repro print the tables the MMU-on strategies ran on (the
+		 * last one's: each strategy starts from fresh RAM). */
+		if (plan.regs.sctlr & 1) {
+			oracle->regs =
+			    (struct ref_regs){plan.regs.tcr, plan.regs.ttbr0, plan.regs.ttbr1,
+					      plan.regs.sctlr, plan.regs.mair};
+			oracle->features = oracle_features(&geo);
+			oracle->have_tables = true;
+			snprintf(oracle->tables_of, sizeof(oracle->tables_of), "%s", name);
+		}
 		if (s == CASE_RELOC_MMU_OFF)
 			baseline_ok = rep.ok;
 		if (!rep.ok)

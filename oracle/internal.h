@@ -17,6 +17,7 @@ struct oracle {
 	bool have_tables;
 	struct ref_regs regs;
 	struct ref_features features;
+	char tables_of[32]; /* whose tables they are, when not obvious ("linear") */
 };
 
 /* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"

@@ -322,12 +322,50 @@ static int lint_finding(void *opaque, const struct ref_finding *f)
 	oracle_detail(ctx->verdict, "  what it means: %s\n", lint_meaning(f->kind));
 	ctx->verdict->located = true;
 	ctx->verdict->where = f->va;
-	if (ctx->regime) {
-		struct ref_result walk;
-		ref_walk_regime(ctx->regime, f->va, REF_TRANSLATE, &walk);
-		oracle_detail(ctx->verdict, "  what the walk gives:\n");
-		oracle_detail_chain(ctx->verdict, &walk);
+	if (!ctx->regime)
+		return 1;
+	struct ref_result walk;
+	ref_walk_regime(ctx->regime, f->va, REF_TRANSLATE, &walk);
+	oracle_detail(ctx->verdict, "  what the walk gives:\n");
+	oracle_detail_chain(ctx->verdict, &walk);
+	/* A contiguous group: every member, so the odd one out shows. */
+	const struct ref_half *half = &ctx->regime->half[walk.upper];
+	unsigned members = f->level >= 0 ? ref_cont_entries(half->granule_shift, f->level) : 0;
+	bool cont = f->kind == REF_LINT_CONT_MISSING || f->kind == REF_LINT_CONT_OA ||
+		    f->kind == REF_LINT_CONT_ATTRS;
+	if (!cont || !members || members > 128 || f->level > 3)
+		return 1;
+	unsigned shift = half->granule_shift + (3 - (unsigned)f->level) * (half->granule_shift - 3);
+	uint64_t span = (uint64_t)members << shift;
+	uint64_t first = f->va & ~(span - 1);
+	uint64_t table_entry = f->desc_pa & ~((uint64_t)members * 8 - 1);
+	oracle_detail(ctx->verdict,
+		      "  the contiguous group: VA 0x%016llx-0x%016llx, %u entries at level %d "
+		      "from PA 0x%llx:\n",
+		      (unsigned long long)first, (unsigned long long)(first + span - 1), members,
+		      f->level, (unsigned long long)table_entry);
+	unsigned reported = (unsigned)((f->desc_pa - table_entry) / 8), skipped = 0;
+	for (unsigned i = 0; i < members; i++) {
+		/* Large groups (128 entries for 16K): the members near the
+		 * reported one. */
+		if (members > 16 && (i + 4 < reported || i > reported + 4)) {
+			skipped++;
+			continue;
+		}
+		uint64_t desc = 0;
+		bool read =
+		    ctx->regime->mem.read64(ctx->regime->mem.ctx, table_entry + 8ULL * i, &desc);
+		oracle_detail(ctx->verdict, "    [%2u] VA 0x%016llx desc 0x%016llx %s%s\n", i,
+			      (unsigned long long)(first + ((uint64_t)i << shift)),
+			      (unsigned long long)desc,
+			      !read	       ? "(unreadable)"
+			      : !(desc & 1)    ? "invalid"
+			      : desc >> 52 & 1 ? "contiguous"
+					       : "NOT contiguous",
+			      table_entry + 8ULL * i == f->desc_pa ? "   <- reported" : "");
 	}
+	if (skipped)
+		oracle_detail(ctx->verdict, "    (%u more members not shown)\n", skipped);
 	return 1;
 }
 
@@ -345,6 +383,7 @@ void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_v
 {
 	memset(verdict, 0, sizeof(*verdict));
 	oracle->have_tables = false;
+	oracle->tables_of[0] = '\0';
 	switch (c->harness) {
 	case CASE_HARNESS_BUILDER:
 		oracle_judge_builder(oracle, c, verdict);
@@ -376,10 +415,16 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw)
 		fprintf(out, "(cannot decode registers: %s)\n", why);
 		return;
 	}
-	if (raw)
+	if (raw) {
 		ref_ptdump_raw(&regime, out);
-	else
-		ref_ptdump(&regime, out);
+		return;
+	}
+	if (oracle->tables_of[0])
+		fprintf(out, "(the tables strategy %s ran on)\n", oracle->tables_of);
+	ref_ptdump_range(&regime, out, 0, ~0ULL, true);
+	fprintf(out, "(columns: VA range, size, level, -> first output address, attributes; "
+		     "TBL-LIMITED: a table descriptor on the walk restricts the leaf (APTable, "
+		     "PXNTable or UXNTable), core sets UXNTable on every table)\n");
 }
 
 /* The region of the ptdump worth showing with a finding: a few granules
@@ -422,11 +467,7 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
 	else if (!tables)
 		fprintf(out, "(cannot decode registers: %s)\n", why);
 	else
-		ref_ptdump_range(&regime, out, 0, ~0ULL, true);
-	if (tables)
-		fprintf(out, "(TBL-LIMITED: a table descriptor on the walk restricts the leaf "
-			     "(APTable, PXNTable or UXNTable); core sets UXNTable on every "
-			     "table)\n");
+		oracle_dump_tables(oracle, out, false);
 }
 
 static struct oracle *shared_oracle;
