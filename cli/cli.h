@@ -118,7 +118,7 @@ struct cli_group {
 	char example[PATH_MAX]; /* smallest reproducing file */
 	size_t example_size;
 	char minimized[PATH_MAX + 256]; /* minimized reproducer, once made */
-	char detail[4096];		/* the harness output of one reproduction */
+	char detail[12288];		/* the harness output of one reproduction */
 };
 
 struct cli_groups {

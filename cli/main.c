@@ -120,15 +120,17 @@ void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const 
 		return;
 	}
 	/* The binary that found it judges it again (a symlink is resolved:
-	 * the build it points at is the one that ran). */
+	 * the build it points at is the one that ran), and the file is what
+	 * that binary ran: a fuzzer input, whatever its bytes. */
 	if (!realpath(t->binary, abs_binary))
 		snprintf(abs_binary, sizeof(abs_binary), "%s", t->binary);
 	enum case_harness named;
 	if (cli_harness_of_fuzzer(abs_binary, &named) && named == t->harness)
-		snprintf(buf, len, "%s repro --fuzzer %s %s", self, abs_binary, abs_file);
+		snprintf(buf, len, "%s repro --fuzzer %s --raw-input %s", self, abs_binary,
+			 abs_file);
 	else
-		snprintf(buf, len, "%s repro --fuzzer %s --harness %s %s", self, abs_binary,
-			 case_harness_name(t->harness), abs_file);
+		snprintf(buf, len, "%s repro --fuzzer %s --harness %s --raw-input %s", self,
+			 abs_binary, case_harness_name(t->harness), abs_file);
 }
 
 /* How one input is to be read. */
