@@ -145,6 +145,21 @@ void cli_group_file(struct cli_groups *groups, const struct cli_target *target, 
  * example. */
 void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
 			 int seconds, int total_seconds);
+/* The root cause of a signature: the signature without its geometry field
+ * ("builder:lint-cont-missing:4k-48:L3" -> "builder:lint-cont-missing:L3",
+ * kernel ones likewise); a signature with no geometry (a sanitizer crash,
+ * "<target>:<type>:<frame>") is its own root cause. Findings group in two
+ * levels: root causes, then their variants (one per geometry), as
+ * ClusterFuzz groups similar crashes. */
+void cli_root_cause(const char *signature, char *out, size_t len);
+/* The groups' root causes in order of first appearance: root[i] names one,
+ * first[i] its first group; returns how many (at most max). */
+size_t cli_root_causes(const struct cli_groups *groups, char root[][160], size_t first[],
+		       size_t max);
+bool cli_in_root_cause(const struct cli_group *group, const char *root);
+/* How many variants (groups) and files a root cause has. */
+void cli_root_cause_counts(const struct cli_groups *groups, const char *root, unsigned *variants,
+			   unsigned *files);
 /* A file-name-safe form of a signature. */
 void cli_signature_file_name(const char *signature, char *out, size_t len);
 

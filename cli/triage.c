@@ -143,6 +143,22 @@ static void visit(struct triage *t, const char *path)
 	cli_group_file(&t->groups, &t->targets[harness], path, 0);
 }
 
+/* "90", "90s", "5m", "2h" -> seconds; -1 if malformed (as run's). */
+static long duration(const char *text)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+	if (end == text || value < 0 || value > 86400)
+		return -1;
+	if (!*end || !strcmp(end, "s"))
+		return value;
+	if (!strcmp(end, "m") && value <= 1440)
+		return value * 60;
+	if (!strcmp(end, "h") && value <= 24)
+		return value * 3600;
+	return -1;
+}
+
 static const char triage_help[] =
     "usage: pgdfuzz triage [--out DIR] [--harness H] [--engine libfuzzer|afl] [--fuzzers DIR] "
     "PATH...\n\n"
@@ -152,7 +168,9 @@ static const char triage_help[] =
     "  --out DIR        where findings go\n"
     "  --harness H      every file is an input of harness H\n"
     "  --engine E       libfuzzer (default) or afl: whose binaries and minimizer\n"
-    "  --fuzzers DIR    directory of fuzz_<harness> binaries\n\n"
+    "  --fuzzers DIR    directory of fuzz_<harness> binaries\n"
+    "  --minimize-time D  minimizing in all (20 s per variant; default 10m, 0: none;\n"
+    "                   unminimized variants keep their smallest file)\n\n"
     "Engine artifacts (crash-*, timeout-*, leak-*, oom-*, id:*) are fuzzer inputs\n"
     "(any bytes); other files are cases (binary with the 0xc5 magic, else text).\n"
     "Exit status: 0 no finding, 1 findings, 2 bad arguments or nothing judged.\n";
@@ -161,6 +179,7 @@ int cmd_triage(int argc, char **argv)
 {
 	static struct triage t;
 	const char *out = "pgdfuzz-findings", *given = NULL;
+	long minimize_seconds = 600;
 	enum cli_engine engine = CLI_LIBFUZZER;
 	const char *inputs[64];
 	size_t ninputs = 0;
@@ -181,6 +200,11 @@ int cmd_triage(int argc, char **argv)
 			if (!cli_harness_from_name(argv[++i], &t.harness))
 				return cli_error("unknown harness '%s'", value);
 			t.forced = true;
+		} else if (!strcmp(argv[i], "--minimize-time") && value) {
+			if ((minimize_seconds = duration(argv[++i])) < 0)
+				return cli_error("--minimize-time %s: expected a duration like 0, "
+						 "30s, 10m",
+						 value);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(triage_help, stdout);
 			return 0;
@@ -209,27 +233,40 @@ int cmd_triage(int argc, char **argv)
 		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
-	cli_minimize_groups(&t.groups, engine, out, 20, 600);
+	cli_minimize_groups(&t.groups, engine, out, 20, (int)minimize_seconds);
 
-	/* findings.md: one entry per group, written atomically. */
-	size_t cap = 1 << 20, len = 0;
+	/* findings.md, written atomically: root causes, then their variants. */
+	static char roots[CLI_MAX_GROUPS][160];
+	static size_t firsts[CLI_MAX_GROUPS];
+	size_t nroots = cli_root_causes(&t.groups, roots, firsts, CLI_MAX_GROUPS);
+	size_t cap = 1 << 22, len = 0;
 	char *md = malloc(cap);
 	if (!md)
-		return 1;
+		return cli_error("out of memory");
 	len += (size_t)snprintf(md + len, cap - len,
-				"# pgdfuzz triage\n\n%u file%s: %zu distinct findings, %zu did not "
-				"reproduce (flaky).\n\n",
-				t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky);
-	for (size_t i = 0; i < t.groups.count && len < cap; i++) {
-		const struct cli_group *g = &t.groups.groups[i];
-		char name[160], cmd[PATH_MAX + 300];
-		cli_signature_file_name(g->signature, name, sizeof(name));
-		cli_repro_command(cmd, sizeof(cmd), g->target, g->minimized);
-		len += (size_t)snprintf(md + len, cap - len,
-					"## `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
-					"(binary `%s`)\n- reproduce: `%s`\n\n```\n%s```\n\n",
-					g->signature, g->count, out, name, g->minimized, cmd,
-					g->detail);
+				"# pgdfuzz triage\n\n%u file%s: %zu root cause%s, %zu distinct "
+				"finding%s (variants), %zu did not reproduce (flaky).\n\n",
+				t.files, t.files == 1 ? "" : "s", nroots, nroots == 1 ? "" : "s",
+				t.groups.count, t.groups.count == 1 ? "" : "s", t.groups.nflaky);
+	for (size_t r = 0; r < nroots && len < cap; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(&t.groups, roots[r], &variants, &files);
+		len += (size_t)snprintf(
+		    md + len, cap - len, "## Root cause `%s`: %u variant%s, %u file%s\n\n",
+		    roots[r], variants, variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < t.groups.count && len < cap; i++) {
+			const struct cli_group *g = &t.groups.groups[i];
+			if (!cli_in_root_cause(g, roots[r]))
+				continue;
+			char name[160], cmd[PATH_MAX * 3];
+			cli_signature_file_name(g->signature, name, sizeof(name));
+			cli_repro_command(cmd, sizeof(cmd), g->target, g->minimized);
+			len += (size_t)snprintf(
+			    md + len, cap - len,
+			    "### `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
+			    "(binary `%s`)\n- reproduce: `%s`\n\n```\n%s```\n\n",
+			    g->signature, g->count, out, name, g->minimized, cmd, g->detail);
+		}
 	}
 	for (size_t i = 0; i < t.groups.nflaky && len < cap; i++)
 		len += (size_t)snprintf(md + len, cap - len,
@@ -245,12 +282,22 @@ int cmd_triage(int argc, char **argv)
 	if (ret)
 		return cli_error("%s: cannot write", path);
 
-	printf("pgdfuzz triage: %u file%s -> %zu distinct findings, %zu flaky%s (report %s)\n",
-	       t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky,
+	printf("pgdfuzz triage: %u file%s -> %zu root cause%s, %zu distinct finding%s, %zu "
+	       "flaky%s (report %s)\n",
+	       t.files, t.files == 1 ? "" : "s", nroots, nroots == 1 ? "" : "s", t.groups.count,
+	       t.groups.count == 1 ? "" : "s", t.groups.nflaky,
 	       t.skipped ? ", some skipped (above)" : "", path);
-	for (size_t i = 0; i < t.groups.count; i++)
-		printf("  %-50s x%-4u %s\n", t.groups.groups[i].signature, t.groups.groups[i].count,
-		       t.groups.groups[i].minimized);
+	for (size_t r = 0; r < nroots; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(&t.groups, roots[r], &variants, &files);
+		printf("  %-50s %u variant%s, %u file%s\n", roots[r], variants,
+		       variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < t.groups.count; i++) {
+			if (cli_in_root_cause(&t.groups.groups[i], roots[r]))
+				printf("    %-48s x%-4u %s\n", t.groups.groups[i].signature,
+				       t.groups.groups[i].count, t.groups.groups[i].minimized);
+		}
+	}
 	for (size_t i = 0; i < t.groups.nflaky; i++)
 		printf("  flaky: %s (%s)\n", t.groups.flaky[i], t.groups.flaky_reason[i]);
 	if (t.groups.count)

@@ -162,6 +162,7 @@ bad "run --fuzzers /nonexistent" "--fuzzers /nonexistent: no fuzz_builder" $P ru
 bad "triage without a path" "no input directory or file" $P triage
 bad "triage of a missing path" "in/missing: no such file or directory" $P triage in/missing
 bad "triage --engine bogus" "--engine bogus: expected libfuzzer or afl" $P triage --engine bogus in
+bad "triage --minimize-time soon" "--minimize-time soon: expected a duration" $P triage --minimize-time soon in
 bad "minimize without a file" "no FILE" $P minimize --harness builder
 bad "minimize --time 0" "--time 0: expected seconds" $P minimize --time 0 in/case.bin
 bad "merge with one directory" "need OUT_DIR and at least one corpus DIR" $P merge --harness builder in

@@ -42,7 +42,7 @@ for i in $(seq 1 5); do
 done
 "$pgdfuzz" triage --fuzzers fuzzers --out findings crashes > triage.txt 2>&1; rc=$?
 check "triage exits 1 with findings" test $rc -eq 1
-check "triage collapses to one group" grep -q '18 files -> 1 distinct findings' triage.txt
+check "triage collapses to one group" grep -q '18 files -> 1 root cause, 1 distinct finding,' triage.txt
 check "every copy and variant is in the group" grep -q 'builder:lint-cont-missing:4k-48:L3 *x18 ' triage.txt
 check "triage writes findings.md" grep -q 'builder:lint-cont-missing' findings/findings.md
 check "triage writes the minimized case as text" test -n "$(ls findings/*.txt 2>/dev/null)"

@@ -75,7 +75,7 @@ mkdir -p crashes/builder flat
 cp crash-nomagic crashes/builder/crash-aaaa
 cp planted.bin crashes/crash-bbbb
 cp crash-nomagic flat/crash-cccc
-"$pgdfuzz" triage --fuzzers fuzzers --out findings crashes flat > triage.txt 2>&1; rc=$?
+"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out findings crashes flat > triage.txt 2>&1; rc=$?
 check "triage of the planted crash files exits 1" test $rc -eq 1
 check "triage files both under the planted signature" grep -q 'builder:lint-cont-missing:4k-48:L3 *x2 ' triage.txt
 check "triage names a crash file whose harness it cannot tell" grep -q 'flat/crash-cccc: cannot tell the harness; use --harness' triage.txt
@@ -86,6 +86,21 @@ check "the command names absolute paths" test "${cmd:0:1}" = /
 check "the pasted command reproduces the finding from / (exit 1)" test $rc -eq 1
 check "the pasted command judges with the canary binary" grep -q "^judge: the fuzzer binary $(readlink -f "$canary")" pasted.txt
 check "the minimized case's text form is written" test -s "findings/builder_lint-cont-missing_4k-48_L3.txt"
+
+# ---- item 8: root causes and their variants -------------------------------------
+# The planted bug in three geometries: one root cause, three variants.
+mkdir -p variants
+cp "$planted" variants/v48.txt
+sed 's/va_bits=48/va_bits=39/; s/0xffff000000010000/0xffffff8000010000/' "$planted" > variants/v39.txt
+sed 's/va_bits=48/va_bits=42/; s/0xffff000000010000/0xfffffc0000010000/' "$planted" > variants/v42.txt
+cp variants/v39.txt variants/v39-again.txt
+"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out variant-findings variants > triage-v.txt 2>&1; rc=$?
+check "triage of three geometries exits 1" test $rc -eq 1
+check "one root cause, three variants" grep -q '4 files -> 1 root cause, 3 distinct findings' triage-v.txt
+check "the root cause drops the geometry, with counts" grep -q '^  builder:lint-cont-missing:L3 *3 variants, 4 files$' triage-v.txt
+check "each variant is listed under it" test "$(grep -c '^    builder:lint-cont-missing:4k-[0-9]*:L3 ' triage-v.txt)" -eq 3
+check "findings.md has the root cause heading" grep -q '^## Root cause `builder:lint-cont-missing:L3`: 3 variants, 4 files$' variant-findings/findings.md
+check "findings.md has each variant" test "$(grep -c '^### `builder:lint-cont-missing:4k-' variant-findings/findings.md)" -eq 3
 
 # ---- item 4: outputs -------------------------------------------------------------
 "$pgdfuzz" encode "$planted" -o target.bin
