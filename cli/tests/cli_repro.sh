@@ -164,6 +164,31 @@ check "the tables near the divergence are shown" grep -q '^--- tables near VA 0x
 check "ptdump has an output-address column" grep -q 'PTE -> 0x0000040010000 ' out.txt
 check "TBL-LIMITED is explained" grep -q 'TBL-LIMITED: a table descriptor on the walk restricts' out.txt
 
+# ---- repro --kernel-src reuses a configured kernel build ----------------------------
+# A stand-in Linux tree, cmake and kernel build: a build already configured
+# for the tree is brought up to date with `cmake --build` only (which
+# re-configures by itself when a file changed), never configured again.
+mkdir -p faketree/arch/arm64/mm stubbin kbuilds/kernel-faketree/cli
+: > faketree/arch/arm64/mm/mmu.c
+printf '#!/bin/sh
+echo "$*" >> %s/cmake-calls
+' "$PWD" > stubbin/cmake
+printf '#!/bin/sh
+echo "kernel build ran: $*"
+' > kbuilds/kernel-faketree/cli/pgdfuzz
+chmod +x stubbin/cmake kbuilds/kernel-faketree/cli/pgdfuzz
+printf 'PGDFUZZ_KERNEL_SRC:PATH=%s/faketree\nPGDFUZZ_KERNEL_BACKENDS:INTERNAL=mmu\n' "$PWD" \
+	> kbuilds/kernel-faketree/CMakeCache.txt
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "kernel repro with a configured build runs its pgdfuzz" grep -q '^kernel build ran: repro --kernel-src faketree' out.txt
+check "a configured kernel build is not configured again" test "$(grep -c -- '--preset' cmake-calls)" -eq 0
+check "a configured kernel build is brought up to date" test "$(grep -c -- '^--build ' cmake-calls)" -eq 1
+rm -f cmake-calls kbuilds/kernel-faketree/CMakeCache.txt
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "an unconfigured kernel build is configured" grep -q -- '--preset fuzz' cmake-calls
+
 # ---- item 12: --help ---------------------------------------------------------------
 for sub in repro show encode decode triage minimize merge; do
 	"$pgdfuzz" $sub --help > out.txt 2>&1; rc=$?
