@@ -29,10 +29,10 @@
 #define PGDFUZZ_CLI_CORE "the core (core/)"
 #endif
 
-static int usage(void)
+static int usage(FILE *out)
 {
 	fprintf(
-	    stderr,
+	    out,
 	    "usage: pgdfuzz <command> [options]\n\n"
 	    "  run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR]\n"
 	    "      [--minimize-time D] [HARNESS...]\n"
@@ -623,11 +623,12 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return cmd_run(1, argv); /* the main job: a short campaign */
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage();
+		usage(stdout);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	return usage();
+	fprintf(stderr, "pgdfuzz: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
 }
