@@ -201,16 +201,25 @@ const char *case_strategy_name(enum case_reloc_strategy strategy);
 /* ---- Files -------------------------------------------------------------- */
 
 /* Results: 0, CASE_IO_ERROR (message "path: reason"), or CASE_MALFORMED
- * (message "file:line: message"). Savers write a temporary file and rename
- * it, so an output is never half-written. */
+ * (message "file:line: message"). Writers replace a regular file or a new
+ * path atomically (temp file + rename), so an output is never half-written;
+ * a symlink's target is written (the link stays), a device or FIFO is
+ * written through (errors reported), a directory is refused. */
 #define CASE_IO_ERROR  1
 #define CASE_MALFORMED 2
+#define CASE_MAX_FILE  (1u << 20) /* bytes; a file of exactly 1 MiB is accepted */
 
-/* Whole file (at most 1 MiB) into a malloc'd buffer. */
+/* Whole file (at most CASE_MAX_FILE bytes) into a malloc'd buffer. */
 int case_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t err_len);
-/* Either encoding: binary if it starts with the magic or holds non-text
- * bytes, text otherwise. *was_text may be NULL. */
+/* A case file: binary if and only if it starts with CASE_BIN_MAGIC, text
+ * otherwise (a stray byte in a text case is a file:line error); an empty
+ * file is refused. *was_text may be NULL. */
 int case_load(const char *path, struct pgd_case *out, bool *was_text, char *err, size_t err_len);
+/* A fuzzer input (a libFuzzer or AFL++ crash file, any bytes): decoded as
+ * the harness binaries decode it, with the harness forced. */
+int case_load_fuzzer_input(const char *path, enum case_harness harness, struct pgd_case *out,
+			   char *err, size_t err_len);
+int case_write_file(const char *path, const void *data, size_t len, char *err, size_t err_len);
 int case_save_binary(const char *path, const struct pgd_case *c, char *err, size_t err_len);
 /* path NULL writes to stdout. */
 int case_save_text(const char *path, const struct pgd_case *c, char *err, size_t err_len);

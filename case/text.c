@@ -38,6 +38,7 @@ struct parser {
 	unsigned first_segment_line;
 	unsigned harness_line, geometry_line, alloc_line, kexec_line, regs_line, features_line;
 	bool half_given;
+	unsigned directives; /* lines that held one */
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const char *fmt, ...)
@@ -566,6 +567,7 @@ static int parse_line(struct parser *p, struct pgd_case *c, char *line)
 	}
 	if (count == 0)
 		return 0;
+	p->directives++;
 	directive = tokens[0];
 	if (!strcmp(directive, "harness"))
 		return parse_harness(p, c, tokens + 1, count - 1);
@@ -666,10 +668,18 @@ int case_parse_text(const char *text, size_t len, const char *filename, struct p
 		}
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
-		if (strlen(line) != n) {
-			fail(&p, "NUL byte in text");
-			break;
+		/* Only the magic byte makes a file binary (case_load), so a
+		 * control byte here is a broken text case. */
+		for (size_t i = 0; i < n && !p.failed; i++) {
+			unsigned char byte = (unsigned char)line[i];
+			if ((byte < 0x20 && byte != '\t' && byte != '\r') || byte == 0x7f)
+				fail(&p,
+				     "byte 0x%02x at column %zu is not text (binary cases start "
+				     "with the byte 0x%02x)",
+				     byte, i + 1, CASE_BIN_MAGIC);
 		}
+		if (p.failed)
+			break;
 		hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
@@ -678,6 +688,10 @@ int case_parse_text(const char *text, size_t len, const char *filename, struct p
 	}
 	if (p.failed)
 		return -1;
+	if (!p.directives) {
+		p.line = 1;
+		return fail(&p, "no directives (only blank lines and comments): not a case");
+	}
 	if (!p.geometry_line) {
 		c.geometry.granule = 4096;
 		c.geometry.va_bits = 48;

@@ -21,6 +21,8 @@ int cmd_repro(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
+int cmd_minimize(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Prints "pgdfuzz: <message>" to stderr and returns CLI_USAGE_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -63,8 +65,15 @@ bool cli_seed_dir(const char *fuzzers, const char *harness, char *dir, size_t le
 bool cli_harness_from_name(const char *name, enum case_harness *harness);
 /* The target of a harness: fuzzers/fuzz_<harness> and its seeds. */
 void cli_harness_target(const char *fuzzers, enum case_harness harness, struct cli_target *t);
-/* "pgdfuzz repro ..." for a file of target t. */
+/* "<this pgdfuzz's absolute path> repro --fuzzer <absolute binary> <absolute
+ * file>" for a file of target t: a command that works when pasted and
+ * judges with the binary that found it. */
 void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file);
+/* True for an engine's artifact (crash-*, leak-*, timeout-*, oom-*,
+ * slow-unit-*, minimized-from-*, AFL++ id:*): a fuzzer input, any bytes. */
+bool cli_engine_artifact(const char *path);
+/* The harness of a fuzz_<harness>[_suffix] binary. */
+bool cli_harness_of_fuzzer(const char *binary, enum case_harness *harness);
 
 /* ---- real-kernel mode (run/repro --kernel-src) --------------------------- */
 
@@ -109,7 +118,7 @@ struct cli_group {
 	char example[PATH_MAX]; /* smallest reproducing file */
 	size_t example_size;
 	char minimized[PATH_MAX + 256]; /* minimized reproducer, once made */
-	char detail[4096];		/* the harness output of one reproduction */
+	char detail[12288];		/* the harness output of one reproduction */
 };
 
 struct cli_groups {
@@ -136,6 +145,21 @@ void cli_group_file(struct cli_groups *groups, const struct cli_target *target, 
  * example. */
 void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,
 			 int seconds, int total_seconds);
+/* The root cause of a signature: the signature without its geometry field
+ * ("builder:lint-cont-missing:4k-48:L3" -> "builder:lint-cont-missing:L3",
+ * kernel ones likewise); a signature with no geometry (a sanitizer crash,
+ * "<target>:<type>:<frame>") is its own root cause. Findings group in two
+ * levels: root causes, then their variants (one per geometry), as
+ * ClusterFuzz groups similar crashes. */
+void cli_root_cause(const char *signature, char *out, size_t len);
+/* The groups' root causes in order of first appearance: root[i] names one,
+ * first[i] its first group; returns how many (at most max). */
+size_t cli_root_causes(const struct cli_groups *groups, char root[][160], size_t first[],
+		       size_t max);
+bool cli_in_root_cause(const struct cli_group *group, const char *root);
+/* How many variants (groups) and files a root cause has. */
+void cli_root_cause_counts(const struct cli_groups *groups, const char *root, unsigned *variants,
+			   unsigned *files);
 /* A file-name-safe form of a signature. */
 void cli_signature_file_name(const char *signature, char *out, size_t len);
 
@@ -179,7 +203,9 @@ int cli_write_report(const struct cli_report *report);
 /* ---- files ---------------------------------------------------------------- */
 
 int cli_mkdirs(const char *path);
-/* Write text to path atomically (temp file + rename). */
+/* Write text to path as case_write_file() does: a regular file or new path
+ * atomically (temp file + rename), a symlink's target, a device written
+ * through; a directory is refused. */
 int cli_write_atomic(const char *path, const char *text, size_t len);
 
 #endif

@@ -22,6 +22,62 @@ void cli_signature_file_name(const char *signature, char *out, size_t len)
 	out[i] = '\0';
 }
 
+void cli_root_cause(const char *signature, char *out, size_t len)
+{
+	/* <harness>:<kind...>:<geometry>:L<level>: drop the field before the
+	 * level when there is one. */
+	const char *last = strrchr(signature, ':');
+	const char *geometry = NULL;
+	for (const char *p = signature; last && p < last; p++)
+		if (*p == ':')
+			geometry = p;
+	bool has_level =
+	    last && last[1] == 'L' &&
+	    (last[2] == '-' || (last[2] >= '0' && last[2] <= '3') || !strncmp(last + 2, "-1", 2));
+	/* At least <harness>:<kind>: before the geometry. */
+	if (!has_level || !geometry || !memchr(signature, ':', (size_t)(geometry - signature))) {
+		snprintf(out, len, "%s", signature);
+		return;
+	}
+	snprintf(out, len, "%.*s%s", (int)(geometry - signature), signature, last);
+}
+
+size_t cli_root_causes(const struct cli_groups *groups, char root[][160], size_t first[],
+		       size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < groups->count; i++) {
+		char r[160];
+		cli_root_cause(groups->groups[i].signature, r, sizeof(r));
+		size_t k = 0;
+		while (k < n && strcmp(root[k], r))
+			k++;
+		if (k == n && n < max) {
+			snprintf(root[n], 160, "%s", r);
+			first[n++] = i;
+		}
+	}
+	return n;
+}
+
+bool cli_in_root_cause(const struct cli_group *group, const char *root)
+{
+	char r[160];
+	cli_root_cause(group->signature, r, sizeof(r));
+	return !strcmp(r, root);
+}
+
+void cli_root_cause_counts(const struct cli_groups *groups, const char *root, unsigned *variants,
+			   unsigned *files)
+{
+	*variants = *files = 0;
+	for (size_t i = 0; i < groups->count; i++)
+		if (cli_in_root_cause(&groups->groups[i], root)) {
+			(*variants)++;
+			*files += groups->groups[i].count;
+		}
+}
+
 /* The first frame of a sanitizer report that is in project code. */
 static void sanitizer_signature(const char *harness, const char *output, char *sig, size_t len)
 {
@@ -222,9 +278,8 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		struct pgd_case c;
 		char text[PATH_MAX + 8], err[256];
 		snprintf(text, sizeof(text), "%s/%s.txt", out_dir, name);
-		if (!case_load(g->minimized, &c, NULL, err, sizeof(err))) {
-			c.harness = g->harness;
+		/* The reproducer is what the harness binary ran: any bytes. */
+		if (!case_load_fuzzer_input(g->minimized, g->harness, &c, err, sizeof(err)))
 			case_save_text(text, &c, err, sizeof(err));
-		}
 	}
 }

@@ -279,22 +279,30 @@ static void print_build_errors(const char *log)
 		fclose(f);
 }
 
-/* PGDFUZZ_KERNEL_BACKENDS from a build's cache ("map_range;mmu"). */
-static bool cached_backends(const char *kdir, char *out, size_t len)
+/* A variable of a build's cache ("NAME:TYPE=value"), whatever its type. */
+static bool cached_value(const char *kdir, const char *name, char *out, size_t len)
 {
-	char path[PATH_MAX + 32], line[1024];
-	static const char key[] = "PGDFUZZ_KERNEL_BACKENDS:INTERNAL=";
+	char path[PATH_MAX + 32], line[PATH_MAX + 256];
+	size_t n = strlen(name);
 	snprintf(path, sizeof(path), "%s/CMakeCache.txt", kdir);
 	FILE *f = fopen(path, "r");
 	out[0] = '\0';
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, sizeof(key) - 1)) {
+	while (f && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+		if (!strncmp(line, name, n) && line[n] == ':' && eq) {
 			line[strcspn(line, "\r\n")] = '\0';
-			snprintf(out, len, "%s", line + sizeof(key) - 1);
+			snprintf(out, len, "%s", eq + 1);
 		}
+	}
 	if (f)
 		fclose(f);
 	return out[0] != '\0';
+}
+
+/* PGDFUZZ_KERNEL_BACKENDS from a build's cache ("map_range;mmu"). */
+static bool cached_backends(const char *kdir, char *out, size_t len)
+{
+	return cached_value(kdir, "PGDFUZZ_KERNEL_BACKENDS", out, len);
 }
 
 static bool log_mentions(const char *log, const char *text)
@@ -325,7 +333,13 @@ static int build_and_exec(const char *src)
 				 "-DPGDFUZZ_KERNEL_SRC=%s && cmake --build DIR, then run "
 				 "DIR/cli/pgdfuzz",
 				 src, PGDFUZZ_SOURCE_DIR, src);
-	snprintf(kdir, sizeof(kdir), "%s/build/kernel-%s", PGDFUZZ_SOURCE_DIR, base);
+	/* $PGDFUZZ_KERNEL_BUILDS holds the kernel builds (default: the
+	 * source tree's build/), e.g. for a read-only checkout. */
+	const char *builds = getenv("PGDFUZZ_KERNEL_BUILDS");
+	if (builds && *builds)
+		snprintf(kdir, sizeof(kdir), "%s/kernel-%s", builds, base);
+	else
+		snprintf(kdir, sizeof(kdir), "%s/build/kernel-%s", PGDFUZZ_SOURCE_DIR, base);
 	snprintf(log, sizeof(log), "%s/pgdfuzz-kernel-build.log", kdir);
 	if (cli_mkdirs(kdir))
 		return cli_error("%s: cannot create the kernel build directory", kdir);
@@ -333,19 +347,37 @@ static int build_and_exec(const char *src)
 	if (!truncate)
 		return cli_error("%s: cannot write", log);
 	fclose(truncate);
-	fprintf(stderr, "pgdfuzz: building kernel mode for %s in %s (log: %s)\n", src, kdir, log);
 
-	snprintf(define, sizeof(define), "-DPGDFUZZ_KERNEL_SRC=%s", src);
-	char *configure[] = {"cmake", "--preset", "fuzz", "-B", kdir, define, NULL};
-	int rc = run_logged(configure, PGDFUZZ_SOURCE_DIR, log);
-	print_cmake_messages(log);
-	if (rc != 0)
-		return cli_error("configuring the kernel build failed (exit %d); see %s", rc, log);
-	if (log_mentions(log, "no backend could be built") ||
-	    !cached_backends(kdir, backends, sizeof(backends)))
-		return cli_error("%s: no kernel backend could be built from this tree (the "
-				 "messages above name what is missing); see %s",
-				 src, log);
+	/* A build already configured for this tree is only brought up to
+	 * date: `cmake --build` re-runs the configure step itself when the
+	 * tree's files or the CMake files changed (they are configure
+	 * dependencies), so configuring again every time (about 30 s) buys
+	 * nothing. */
+	char cached_src[PATH_MAX], cached_real[PATH_MAX];
+	bool configured =
+	    cached_value(kdir, "PGDFUZZ_KERNEL_SRC", cached_src, sizeof(cached_src)) &&
+	    realpath(cached_src, cached_real) && !strcmp(cached_real, src) &&
+	    cached_backends(kdir, backends, sizeof(backends));
+	int rc;
+	if (configured) {
+		fprintf(stderr, "pgdfuzz: kernel mode for %s: bringing %s up to date (log: %s)\n",
+			src, kdir, log);
+	} else {
+		fprintf(stderr, "pgdfuzz: building kernel mode for %s in %s (log: %s)\n", src, kdir,
+			log);
+		snprintf(define, sizeof(define), "-DPGDFUZZ_KERNEL_SRC=%s", src);
+		char *configure[] = {"cmake", "--preset", "fuzz", "-B", kdir, define, NULL};
+		rc = run_logged(configure, PGDFUZZ_SOURCE_DIR, log);
+		print_cmake_messages(log);
+		if (rc != 0)
+			return cli_error("configuring the kernel build failed (exit %d); see %s",
+					 rc, log);
+		if (log_mentions(log, "no backend could be built") ||
+		    !cached_backends(kdir, backends, sizeof(backends)))
+			return cli_error("%s: no kernel backend could be built from this tree "
+					 "(the messages above name what is missing); see %s",
+					 src, log);
+	}
 
 	/* Only what kernel mode runs: this command and the backends' fuzzers
 	 * (which pull in the encoded seeds). */

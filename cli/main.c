@@ -14,13 +14,25 @@
 #include "cli.h"
 #include "oracle.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-static int usage(void)
+/* Which builder this command links, for repro's "judge:" line. */
+#ifdef PGDFUZZ_CLI_PLANTED
+#define PGDFUZZ_CLI_CORE "the core with the PLANTED contiguous-group bug (PGDFUZZ_PLANTED_BUG)"
+#else
+#define PGDFUZZ_CLI_CORE "the core (core/)"
+#endif
+
+static int usage(FILE *out)
 {
 	fprintf(
-	    stderr,
+	    out,
 	    "usage: pgdfuzz <command> [options]\n\n"
 	    "  run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR]\n"
 	    "      [--minimize-time D] [HARNESS...]\n"
@@ -33,77 +45,308 @@ static int usage(void)
 	    "                       --kernel-config 4k-48 etc. fuzzes one configuration,\n"
 	    "                       --all-findings also stops on the written-up kernel\n"
 	    "                       findings of kernel/known-findings.txt\n"
-	    "  repro [--harness H] FILE   judge one input, print verdict and divergence\n"
+	    "  repro [--fuzzer BIN] [--harness H] [--raw-input] FILE\n"
+	    "                       judge one input (with the fuzzer binary that found it),\n"
+	    "                       print verdict, each operation's outcome, divergence\n"
 	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n"
 	    "                       judge one input with the tree's kernel backends\n"
 	    "  triage [--out DIR] [--harness H] DIR...\n"
 	    "                       reproduce, deduplicate and minimize crash files\n"
-	    "  show [--raw] CASE    the case and its tables (ptdump or raw form)\n"
+	    "  show [--raw] CASE    the case, each operation's outcome, its tables\n"
 	    "  encode TEXT -o BIN   text case to binary\n"
-	    "  decode BIN           binary case to text\n\n"
+	    "  decode BIN           binary case to text\n"
+	    "  minimize [--engine E] --harness H FILE\n"
+	    "                       shrink a crash file (libFuzzer -minimize_crash, afl-tmin)\n"
+	    "  merge [--engine E] --harness H OUT_DIR DIR...\n"
+	    "                       merge corpora (libFuzzer -merge=1, afl-cmin)\n"
+	    "  COMMAND --help       the command's options\n\n"
 	    "harnesses: builder idmap reloc walker\n"
 	    "kernel targets: kernel-map_range kernel-mmu (builder cases), kernel-reloc\n"
 	    "                (reloc cases), kernel-trans (idmap cases): those the tree builds\n");
 	return CLI_USAGE_ERROR;
 }
 
-/* Load a case (text or binary), with --harness overriding detection. */
-static int load_case(const char *path, bool forced, enum case_harness harness, struct pgd_case *c)
+bool cli_engine_artifact(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base);
+	if (len > 4 && !strcmp(base + len - 4, ".txt"))
+		return false; /* engines never write text cases */
+	static const char *const prefixes[] = {"crash-",     "leak-", "timeout-",	"oom-",
+					       "slow-unit-", "id:",   "minimized-from-"};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(base, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+bool cli_harness_of_fuzzer(const char *binary, enum case_harness *harness)
+{
+	const char *base = strrchr(binary, '/') ? strrchr(binary, '/') + 1 : binary;
+	if (strncmp(base, "fuzz_", 5))
+		return false;
+	/* fuzz_builder, fuzz_builder_canary: the harness name, then the end
+	 * or an underscore. */
+	for (int h = 0; h < CASE_HARNESS_COUNT; h++) {
+		const char *name = case_harness_name((enum case_harness)h);
+		size_t n = strlen(name);
+		if (!strncmp(base + 5, name, n) && (base[5 + n] == '\0' || base[5 + n] == '_')) {
+			*harness = (enum case_harness)h;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* This executable's absolute path, for commands that work when pasted. */
+static void self_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	if (n > 0)
+		buf[n] = '\0';
+	else
+		snprintf(buf, len, "pgdfuzz");
+}
+
+void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
+{
+	char self[PATH_MAX], abs_file[PATH_MAX], abs_binary[PATH_MAX];
+	self_path(self, sizeof(self));
+	if (!realpath(file, abs_file))
+		snprintf(abs_file, sizeof(abs_file), "%s", file);
+	if (t->backend[0]) {
+		snprintf(buf, len, "%s repro --kernel-src %s --backend %s %s", self, t->kernel_src,
+			 t->backend, abs_file);
+		return;
+	}
+	/* The binary that found it judges it again (a symlink is resolved:
+	 * the build it points at is the one that ran), and the file is what
+	 * that binary ran: a fuzzer input, whatever its bytes. */
+	if (!realpath(t->binary, abs_binary))
+		snprintf(abs_binary, sizeof(abs_binary), "%s", t->binary);
+	enum case_harness named;
+	if (cli_harness_of_fuzzer(abs_binary, &named) && named == t->harness)
+		snprintf(buf, len, "%s repro --fuzzer %s --raw-input %s", self, abs_binary,
+			 abs_file);
+	else
+		snprintf(buf, len, "%s repro --fuzzer %s --harness %s --raw-input %s", self,
+			 abs_binary, case_harness_name(t->harness), abs_file);
+}
+
+/* How one input is to be read. */
+struct input_args {
+	const char *file;
+	bool forced; /* --harness given */
+	enum case_harness harness;
+	bool raw_input;	     /* --raw-input: decode as the harness binaries do */
+	const char *fuzzer;  /* --fuzzer BIN */
+	const char *fuzzers; /* --fuzzers DIR */
+};
+
+/* Load a case for judging in this process. A text case, a binary case
+ * (magic byte first), or with --raw-input or by origin (an engine's crash-*,
+ * timeout-*, id:* file) a fuzzer input decoded as its harness would. */
+static int load_input(const struct input_args *a, struct pgd_case *c)
 {
 	char err[512];
-	int rc = case_load(path, c, NULL, err, sizeof(err));
+	bool raw = a->raw_input || cli_engine_artifact(a->file);
+	if (raw && !a->forced) {
+		uint8_t *data;
+		size_t size;
+		if (case_read_file(a->file, &data, &size, err, sizeof(err)))
+			return cli_error("%s", err);
+		free(data);
+		return cli_error("%s: %s; name the harness that ran it: --harness "
+				 "builder|idmap|reloc|walker (or judge it with that fuzzer: "
+				 "--fuzzer BIN)",
+				 a->file,
+				 a->raw_input ? "--raw-input needs the harness"
+					      : "a fuzzer's crash file decodes as its harness");
+	}
+	int rc = raw ? case_load_fuzzer_input(a->file, a->harness, c, err, sizeof(err))
+		     : case_load(a->file, c, NULL, err, sizeof(err));
 	if (rc == CASE_MALFORMED) {
 		fprintf(stderr, "%s\n", err);
+		if (!raw)
+			fprintf(
+			    stderr,
+			    "pgdfuzz: %s is read as a text case (binary cases start with the byte "
+			    "0x%02x); a fuzzer's input is read with --raw-input --harness H\n",
+			    a->file, CASE_BIN_MAGIC);
 		return CLI_USAGE_ERROR;
 	}
 	if (rc)
 		return cli_error("%s", err);
-	if (forced)
-		c->harness = harness;
+	if (a->forced)
+		c->harness = a->harness;
 	return 0;
 }
 
-static int parse_case_args(int argc, char **argv, const char *usage_text, bool *raw,
-			   struct pgd_case *c)
+/* Options shared by repro and show. Returns 0, CLI_USAGE_ERROR, or -1 after
+ * printing help (exit 0). */
+static int parse_input_args(int argc, char **argv, const char *help, bool *raw_dump,
+			    bool fuzzer_options, struct input_args *a)
 {
-	bool forced = false;
-	enum case_harness harness = CASE_HARNESS_BUILDER;
-	const char *file = NULL;
+	memset(a, 0, sizeof(*a));
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--harness") && i + 1 < argc) {
-			if (!cli_harness_from_name(argv[++i], &harness))
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(help, stdout);
+			return -1;
+		} else if (!strcmp(argv[i], "--harness")) {
+			if (!value)
+				return cli_error("--harness needs a value (builder, idmap, reloc, "
+						 "walker)");
+			if (!cli_harness_from_name(argv[++i], &a->harness))
 				return cli_error(
-				    "unknown harness '%s' (builder, idmap, reloc, walker)",
+				    "--harness %s: unknown harness (builder, idmap, reloc, walker)",
 				    argv[i]);
-			forced = true;
-		} else if (raw && !strcmp(argv[i], "--raw")) {
-			*raw = true;
-		} else if (argv[i][0] == '-' || file) {
-			return cli_error("usage: %s", usage_text);
+			a->forced = true;
+		} else if (!strcmp(argv[i], "--raw-input")) {
+			a->raw_input = true;
+		} else if (raw_dump && !strcmp(argv[i], "--raw")) {
+			*raw_dump = true;
+		} else if (fuzzer_options && !strcmp(argv[i], "--fuzzer")) {
+			if (!value)
+				return cli_error("--fuzzer needs a fuzz_<harness> binary");
+			a->fuzzer = argv[++i];
+		} else if (fuzzer_options && !strcmp(argv[i], "--fuzzers")) {
+			if (!value)
+				return cli_error("--fuzzers needs a directory of fuzz_<harness> "
+						 "binaries");
+			a->fuzzers = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "pgdfuzz: unknown option %s\n%s", argv[i], help);
+			return CLI_USAGE_ERROR;
+		} else if (a->file) {
+			fprintf(stderr, "pgdfuzz: one input file only (%s, then %s)\n%s", a->file,
+				argv[i], help);
+			return CLI_USAGE_ERROR;
 		} else {
-			file = argv[i];
+			a->file = argv[i];
 		}
 	}
-	if (!file)
-		return cli_error("usage: %s", usage_text);
-	return load_case(file, forced, harness, c);
+	if (!a->file) {
+		fprintf(stderr, "pgdfuzz: no input file\n%s", help);
+		return CLI_USAGE_ERROR;
+	}
+	return 0;
 }
 
-/* repro and show: parse the arguments, load the case and judge it. Returns
- * the oracle holding the judged tables, or NULL with *rc set. */
-static struct oracle *judge_case(int argc, char **argv, const char *usage_text, bool *raw,
-				 struct pgd_case *c, struct oracle_verdict *verdict, int *rc)
+/* repro --fuzzer BIN: the fuzzer binary judges the input (its own core and
+ * oracle, in report mode), and its explanation is printed. */
+static int repro_with_fuzzer(const struct input_args *a)
 {
-	*rc = parse_case_args(argc, argv, usage_text, raw, c);
-	if (*rc)
-		return NULL;
-	struct oracle *oracle = oracle_new();
-	if (!oracle) {
-		*rc = cli_error("out of memory");
-		return NULL;
+	char binary[PATH_MAX], err[512];
+	if (a->fuzzer) {
+		if (!realpath(a->fuzzer, binary))
+			return cli_error("--fuzzer %s: %s", a->fuzzer, strerror(errno));
+	} else {
+		char dir[PATH_MAX];
+		if (!cli_find_fuzzers(CLI_LIBFUZZER, a->fuzzers, dir, sizeof(dir)))
+			return cli_error("--fuzzers %s: no fuzz_builder there", a->fuzzers);
+		enum case_harness h = a->harness;
+		if (!a->forced) {
+			static struct pgd_case probe;
+			if (a->raw_input || cli_engine_artifact(a->file) ||
+			    case_load(a->file, &probe, NULL, err, sizeof(err)))
+				return cli_error("%s: name the harness with --harness (or the "
+						 "binary with --fuzzer BIN)",
+						 a->file);
+			h = probe.harness;
+		}
+		char path[PATH_MAX + 64];
+		snprintf(path, sizeof(path), "%s/fuzz_%s", dir, case_harness_name(h));
+		if (!realpath(path, binary))
+			return cli_error("%s: %s", path, strerror(errno));
 	}
-	oracle_run(oracle, c, verdict);
-	return oracle;
+	struct stat st;
+	if (stat(binary, &st) || !S_ISREG(st.st_mode) || access(binary, X_OK))
+		return cli_error("--fuzzer %s: not an executable file", binary);
+	enum case_harness harness;
+	if (a->forced)
+		harness = a->harness;
+	else if (!cli_harness_of_fuzzer(binary, &harness))
+		return cli_error("%s: not named fuzz_<harness>; say which harness it is with "
+				 "--harness",
+				 binary);
+
+	/* The bytes the binary gets: a fuzzer input as it is; a text case
+	 * encoded (the harness binaries read the binary form). */
+	char input[PATH_MAX] = "";
+	bool temp = false;
+	uint8_t *data;
+	size_t size;
+	int rc = case_read_file(a->file, &data, &size, err, sizeof(err));
+	if (rc)
+		return rc == CASE_MALFORMED ? (fprintf(stderr, "%s\n", err), CLI_USAGE_ERROR)
+					    : cli_error("%s", err);
+	bool raw =
+	    a->raw_input || cli_engine_artifact(a->file) || (size && data[0] == CASE_BIN_MAGIC);
+	free(data);
+	if (raw) {
+		snprintf(input, sizeof(input), "%s", a->file);
+	} else {
+		static struct pgd_case c;
+		rc = case_load(a->file, &c, NULL, err, sizeof(err));
+		if (rc == CASE_MALFORMED) {
+			fprintf(stderr, "%s\n", err);
+			return CLI_USAGE_ERROR;
+		}
+		if (rc)
+			return cli_error("%s", err);
+		if (c.harness != harness)
+			return cli_error("%s is a %s case; %s is the %s harness", a->file,
+					 case_harness_name(c.harness), binary,
+					 case_harness_name(harness));
+		const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+		snprintf(input, sizeof(input), "%s/pgdfuzz-repro-XXXXXX", tmpdir);
+		int fd = mkstemp(input);
+		if (fd < 0)
+			return cli_error("%s: %s", input, strerror(errno));
+		close(fd);
+		temp = true;
+		if (case_save_binary(input, &c, err, sizeof(err))) {
+			unlink(input);
+			return cli_error("%s", err);
+		}
+	}
+	static char output[1 << 20];
+	char *argv[] = {binary, input, NULL};
+	char *env[] = {"PGDFUZZ_NO_ABORT=1", "PGDFUZZ_EXPLAIN=all", NULL};
+	int status = proc_capture(argv, env, output, sizeof(output), 60);
+	if (temp)
+		unlink(input);
+	printf("judge: the fuzzer binary %s (%s harness)\n", binary, case_harness_name(harness));
+	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
+	if (status == 127 && !verdict)
+		return cli_error("%s could not be run", binary);
+	if (!verdict) {
+		/* A sanitizer crash, a timeout or an abort before the verdict:
+		 * the binary's own output is the report. */
+		printf("verdict: %s\n\n%s", status == -1 ? "TIMEOUT (over 60 s)" : "CRASH", output);
+		if (status == -1)
+			return 1;
+		printf("(exit status %d)\n", status);
+		return 1;
+	}
+	char signature[160] = "";
+	sscanf(verdict + 17, "%159s", signature);
+	bool finding = strcmp(signature, "clean") != 0;
+	printf("verdict: %s\n", finding ? "FINDING" : "clean");
+	if (finding)
+		printf("signature: %s\n", signature);
+	/* The explanation, without the engine's chatter after it. */
+	const char *body = strchr(verdict, '\n');
+	char *cut = body ? strstr(body, "\nExecuted ") : NULL;
+	if (cut)
+		cut[1] = '\0';
+	fputs(body ? body + 1 : "", stdout);
+	if (status != 0 && status != -1) {
+		printf("(the binary exited with status %d after the verdict)\n", status);
+		return 1;
+	}
+	return finding ? 1 : 0;
 }
 
 /* repro --kernel-src: judge the case with the tree's kernel backends. */
@@ -146,7 +389,8 @@ static int repro_kernel(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* Only a kernel build gets here (cli_kernel_enter runs one otherwise). */
-	if ((rc = load_case(file, forced, harness, &c)))
+	struct input_args input = {.file = file, .forced = forced, .harness = harness};
+	if ((rc = load_input(&input, &c)))
 		return rc;
 	const char *judged[8];
 	size_t njudged = 0;
@@ -210,29 +454,67 @@ static int repro_kernel(int argc, char **argv)
 #endif
 }
 
+static const char repro_help[] =
+    "usage: pgdfuzz repro [--fuzzer BIN | --fuzzers DIR] [--harness H] [--raw-input] FILE\n"
+    "       pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n\n"
+    "Judge one input and print the verdict, the signature, the case, what each\n"
+    "operation did, the first divergence (intended against the walk, with the\n"
+    "descriptor chain and the tables near it) and the tables.\n\n"
+    "  --fuzzer BIN     judge with this fuzz_<harness> binary (the build that found\n"
+    "                   the input); without it the core linked into pgdfuzz judges,\n"
+    "                   and the first line says so\n"
+    "  --fuzzers DIR    judge with DIR/fuzz_<harness of the case>\n"
+    "  --harness H      builder, idmap, reloc or walker (overrides the file's)\n"
+    "  --raw-input      FILE is a fuzzer input (any bytes), decoded as the harness\n"
+    "                   binaries decode it; crash-*, timeout-*, leak-*, oom-*, id:*\n"
+    "                   files are read this way anyway\n"
+    "  --kernel-src DIR judge with the kernel backends built from a Linux tree\n\n"
+    "FILE: a text case, a binary case (first byte 0xc5), or a fuzzer input.\n"
+    "Exit status: 0 clean, 1 finding, 2 bad arguments or input.\n";
+
+static const char show_help[] =
+    "usage: pgdfuzz show [--raw] [--harness H] [--raw-input] CASE\n\n"
+    "The case, what each operation did, and the tables after all operations\n"
+    "(ptdump with output addresses, or --raw: the stable raw format).\n\n"
+    "  --raw            registers and every table's non-zero entries, for tools\n"
+    "  --harness H      builder, idmap, reloc or walker (overrides the file's)\n"
+    "  --raw-input      CASE is a fuzzer input, decoded as the harness does\n"
+    "Exit status: 0 shown (a finding is shown, not judged: use repro), 2 bad input.\n";
+
 int cmd_repro(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--kernel-src"))
 			return repro_kernel(argc, argv);
 
+	struct input_args a;
+	int rc = parse_input_args(argc, argv, repro_help, NULL, true, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if (a.fuzzer || a.fuzzers)
+		return repro_with_fuzzer(&a);
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
-	int rc;
-	struct oracle *oracle =
-	    judge_case(argc, argv, "pgdfuzz repro [--harness H] FILE", NULL, &c, &verdict, &rc);
-	if (!oracle)
+	if ((rc = load_input(&a, &c)))
 		return rc;
+	struct oracle *oracle = oracle_new();
+	if (!oracle)
+		return cli_error("out of memory");
+	oracle_run(oracle, &c, &verdict);
+	char self[PATH_MAX];
+	self_path(self, sizeof(self));
+	/* Say loudly which code judged: a campaign's finding reproduces with
+	 * the fuzzer binary that found it, not necessarily with this core. */
+	printf("judge: %s linked into %s (not a fuzzer binary; a campaign's finding is judged "
+	       "by the build that found it with --fuzzer BIN)\n",
+	       PGDFUZZ_CLI_CORE, self);
 	printf("verdict: %s\n", verdict.finding ? "FINDING" : "clean");
 	if (verdict.finding)
 		printf("signature: %s\n", verdict.signature);
-	printf("\n--- case (%s harness) ---\n", case_harness_name(c.harness));
-	case_print_text(stdout, &c);
-	if (verdict.finding)
-		printf("\n--- first divergence ---\n%s", verdict.detail);
-	printf("\n--- tables ---\n");
-	oracle_dump_tables(oracle, stdout, false);
+	oracle_explain(oracle, &c, &verdict, stdout, true);
 	oracle_free(oracle);
+	if (fflush(stdout) || ferror(stdout))
+		return cli_error("stdout: write failed");
 	return verdict.finding ? 1 : 0;
 }
 
@@ -241,28 +523,65 @@ int cmd_show(int argc, char **argv)
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	bool raw = false;
-	int rc;
-	struct oracle *oracle = judge_case(argc, argv, "pgdfuzz show [--raw] [--harness H] CASE",
-					   &raw, &c, &verdict, &rc);
-	if (!oracle)
+	struct input_args a;
+	int rc = parse_input_args(argc, argv, show_help, &raw, false, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	if ((rc = load_input(&a, &c)))
 		return rc;
-	if (!raw) {
+	struct oracle *oracle = oracle_new();
+	if (!oracle)
+		return cli_error("out of memory");
+	oracle_run(oracle, &c, &verdict);
+	if (raw) {
+		oracle_dump_tables(oracle, stdout, true);
+	} else {
 		case_print_text(stdout, &c);
+		printf("\n--- what each step did ---\n%s",
+		       verdict.outcomes[0] ? verdict.outcomes : "(nothing ran)\n");
 		printf("\n");
+		oracle_dump_tables(oracle, stdout, false);
 	}
-	oracle_dump_tables(oracle, stdout, raw);
 	oracle_free(oracle);
+	if (fflush(stdout) || ferror(stdout))
+		return cli_error("stdout: write failed");
 	return 0;
 }
+
+static const char encode_help[] = "usage: pgdfuzz encode TEXT -o BIN\n\n"
+				  "The binary form of a text case. BIN is replaced atomically "
+				  "(a symlink's\ntarget is written, a device written through, a "
+				  "directory refused).\n";
+static const char decode_help[] =
+    "usage: pgdfuzz decode [--harness H --raw-input] BIN\n\n"
+    "The canonical text form of a case (binary: first byte 0xc5; or text). With\n"
+    "--raw-input and --harness, BIN is a fuzzer input decoded as that harness does.\n";
 
 int cmd_encode(int argc, char **argv)
 {
 	static struct pgd_case c;
 	char err[512];
-	if (argc != 4 || strcmp(argv[2], "-o"))
-		return cli_error("usage: pgdfuzz encode TEXT -o BIN");
+	const char *in = NULL, *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(encode_help, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "-o")) {
+			if (i + 1 == argc)
+				return cli_error("-o needs an output file\n%s", encode_help);
+			out = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_error("unknown option %s\n%s", argv[i], encode_help);
+		} else if (in) {
+			return cli_error("one input file only\n%s", encode_help);
+		} else {
+			in = argv[i];
+		}
+	}
+	if (!in || !out)
+		return cli_error("%s\n%s", !in ? "no input file" : "no -o BIN", encode_help);
 	bool was_text = false;
-	int rc = case_load(argv[1], &c, &was_text, err, sizeof(err));
+	int rc = case_load(in, &c, &was_text, err, sizeof(err));
 	if (rc == CASE_MALFORMED) {
 		fprintf(stderr, "%s\n", err);
 		return CLI_USAGE_ERROR;
@@ -270,8 +589,9 @@ int cmd_encode(int argc, char **argv)
 	if (rc)
 		return cli_error("%s", err);
 	if (!was_text)
-		return cli_error("%s: not a text case (already binary?)", argv[1]);
-	if (case_save_binary(argv[3], &c, err, sizeof(err)))
+		return cli_error("%s: not a text case (already binary: it starts with 0x%02x)", in,
+				 CASE_BIN_MAGIC);
+	if (case_save_binary(out, &c, err, sizeof(err)))
 		return cli_error("%s", err);
 	return 0;
 }
@@ -280,12 +600,12 @@ int cmd_decode(int argc, char **argv)
 {
 	static struct pgd_case c;
 	char err[512];
-	if (argc != 2)
-		return cli_error("usage: pgdfuzz decode BIN");
-	int rc = case_load(argv[1], &c, NULL, err, sizeof(err));
+	struct input_args a;
+	int rc = parse_input_args(argc, argv, decode_help, NULL, false, &a);
 	if (rc)
-		return rc == CASE_MALFORMED ? (fprintf(stderr, "%s\n", err), CLI_USAGE_ERROR)
-					    : cli_error("%s", err);
+		return rc < 0 ? 0 : rc;
+	if ((rc = load_input(&a, &c)))
+		return rc;
 	if (case_save_text(NULL, &c, err, sizeof(err)))
 		return cli_error("%s", err);
 	return 0;
@@ -296,17 +616,19 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} commands[] = {{"run", cmd_run},   {"repro", cmd_repro},   {"triage", cmd_triage},
-			{"show", cmd_show}, {"encode", cmd_encode}, {"decode", cmd_decode}};
+	} commands[] = {{"run", cmd_run},	    {"repro", cmd_repro},   {"triage", cmd_triage},
+			{"show", cmd_show},	    {"encode", cmd_encode}, {"decode", cmd_decode},
+			{"minimize", cmd_minimize}, {"merge", cmd_merge}};
 	cli_argv = argv;
 	if (argc < 2)
 		return cmd_run(1, argv); /* the main job: a short campaign */
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage();
+		usage(stdout);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	return usage();
+	fprintf(stderr, "pgdfuzz: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
 }

@@ -194,16 +194,6 @@ void cli_harness_target(const char *fuzzers, enum case_harness harness, struct c
 		t->seeds[0] = '\0';
 }
 
-void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
-{
-	if (t->backend[0])
-		snprintf(buf, len, "pgdfuzz repro --kernel-src %s --backend %s %s", t->kernel_src,
-			 t->backend, file);
-	else
-		snprintf(buf, len, "pgdfuzz repro --harness %s %s", case_harness_name(t->harness),
-			 file);
-}
-
 int cli_mkdirs(const char *path)
 {
 	char buf[PATH_MAX];
@@ -229,16 +219,6 @@ int cli_mkdirs(const char *path)
 
 int cli_write_atomic(const char *path, const char *text, size_t len)
 {
-	char temp[PATH_MAX];
-	snprintf(temp, sizeof(temp), "%s.tmp.%ld", path, (long)getpid());
-	FILE *f = fopen(temp, "wb");
-	if (!f)
-		return -1;
-	bool failed = fwrite(text, 1, len, f) != len;
-	failed |= fclose(f) != 0;
-	if (failed || rename(temp, path)) {
-		remove(temp);
-		return -1;
-	}
-	return 0;
+	char err[PATH_MAX + 64];
+	return case_write_file(path, text, len, err, sizeof(err)) ? -1 : 0;
 }

@@ -206,7 +206,7 @@ int cli_write_report(const struct cli_report *r)
 {
 	struct text md = {0}, html = {0}, svg = {0};
 	const struct cli_groups *g = r->groups;
-	char cmd[PATH_MAX + 64];
+	char cmd[PATH_MAX * 3];
 	unsigned total = 0;
 	for (size_t i = 0; i < g->count; i++)
 		total += g->groups[i].count;
@@ -217,8 +217,13 @@ int cli_write_report(const struct cli_report *r)
 	if (r->kernel_src)
 		put(&md, "- kernel tree: `%s`%s%s\n", r->kernel_src,
 		    r->kernel_config[0] ? ", configuration " : "", r->kernel_config);
-	put(&md, "- findings: %zu distinct signatures from %u reproducing files; %zu flaky\n\n",
-	    g->count, total, g->nflaky);
+	static char roots[CLI_MAX_GROUPS][160];
+	static size_t firsts[CLI_MAX_GROUPS];
+	size_t nroots = cli_root_causes(g, roots, firsts, CLI_MAX_GROUPS);
+	put(&md,
+	    "- findings: %zu root cause%s, %zu distinct signature%s (variants) from %u "
+	    "reproducing files; %zu flaky\n\n",
+	    nroots, nroots == 1 ? "" : "s", g->count, g->count == 1 ? "" : "s", total, g->nflaky);
 	put(&md,
 	    "| %s | execs | exec/s | coverage | features | corpus | merged corpus | "
 	    "crash files |\n",
@@ -235,14 +240,22 @@ int cli_write_report(const struct cli_report *r)
 	put(&md, "## Findings\n\n");
 	if (!g->count)
 		put(&md, "None.\n");
-	for (size_t i = 0; i < g->count; i++) {
-		const struct cli_group *f = &g->groups[i];
-		repro_command(cmd, sizeof(cmd), f);
-		put(&md,
-		    "### `%s`\n\n- count: %u\n- first seen: %.0f s\n- reproducer: `%s`\n- "
-		    "reproduce: `%s`\n\n```\n%s```\n\n",
-		    f->signature, f->count, f->first_seen,
-		    f->minimized[0] ? f->minimized : f->example, cmd, f->detail);
+	for (size_t r = 0; r < nroots; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(g, roots[r], &variants, &files);
+		put(&md, "### Root cause `%s`: %u variant%s, %u file%s\n\n", roots[r], variants,
+		    variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < g->count; i++) {
+			const struct cli_group *f = &g->groups[i];
+			if (!cli_in_root_cause(f, roots[r]))
+				continue;
+			repro_command(cmd, sizeof(cmd), f);
+			put(&md,
+			    "#### `%s`\n\n- count: %u\n- first seen: %.0f s\n- reproducer: `%s`\n- "
+			    "reproduce: `%s`\n\n```\n%s```\n\n",
+			    f->signature, f->count, f->first_seen,
+			    f->minimized[0] ? f->minimized : f->example, cmd, f->detail);
+		}
 	}
 	if (g->nflaky) {
 		put(&md, "## Did not reproduce (flaky)\n\n");
@@ -258,8 +271,10 @@ int cli_write_report(const struct cli_report *r)
 	    ".bad{color:#b00}.good{color:#070}</style></head><body>\n");
 	put(&html, "<h1>pgdfuzz campaign report</h1>\n<p>engine %s, %d jobs, %.0f s of %.0f s%s. ",
 	    r->engine, r->jobs, r->elapsed, r->planned, r->interrupted ? " (interrupted)" : "");
-	put(&html, "<b class=\"%s\">%zu distinct findings</b>, %zu flaky.</p>\n",
-	    g->count ? "bad" : "good", g->count, g->nflaky);
+	put(&html,
+	    "<b class=\"%s\">%zu root cause%s, %zu distinct findings</b> (variants), %zu "
+	    "flaky.</p>\n",
+	    g->count ? "bad" : "good", nroots, nroots == 1 ? "" : "s", g->count, g->nflaky);
 	put(&html,
 	    "<table><tr><th>%s</th><th>execs</th><th>exec/s</th><th>coverage</th>"
 	    "<th>features</th><th>corpus</th><th>merged</th><th>crash files</th></tr>\n",
@@ -279,17 +294,30 @@ int cli_write_report(const struct cli_report *r)
 	put(&html, "<h2>Findings</h2>\n");
 	if (!g->count)
 		put(&html, "<p>None.</p>\n");
-	for (size_t i = 0; i < g->count; i++) {
-		const struct cli_group *f = &g->groups[i];
-		repro_command(cmd, sizeof(cmd), f);
-		put(&html, "<h3><code>");
-		html_escape(&html, f->signature);
-		put(&html, "</code></h3><p>%u files, first seen at %.0f s.<br>Reproduce: <code>",
-		    f->count, f->first_seen);
-		html_escape(&html, cmd);
-		put(&html, "</code></p><pre>");
-		html_escape(&html, f->detail);
-		put(&html, "</pre>\n");
+	for (size_t r = 0; r < nroots; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(g, roots[r], &variants, &files);
+		put(&html, "<h3>Root cause <code>");
+		html_escape(&html, roots[r]);
+		put(&html, "</code>: %u variant%s, %u file%s</h3>\n", variants,
+		    variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < g->count; i++) {
+			const struct cli_group *f = &g->groups[i];
+			if (!cli_in_root_cause(f, roots[r]))
+				continue;
+			repro_command(cmd, sizeof(cmd), f);
+			put(&html, "<h4><code>");
+			html_escape(&html, f->signature);
+			put(&html,
+			    "</code></h4><p>%u files, first seen at %.0f s.<br>Reproduce: <code>",
+			    f->count, f->first_seen);
+			html_escape(&html, cmd);
+			/* The explanation: the case, each step's outcome, the
+			 * divergence with its chain and the tables near it. */
+			put(&html, "</code></p><pre>");
+			html_escape(&html, f->detail);
+			put(&html, "</pre>\n");
+		}
 	}
 	if (g->nflaky) {
 		put(&html, "<h2>Did not reproduce (flaky)</h2>\n<ul>\n");

@@ -14,16 +14,27 @@ struct triage {
 	const char *out;
 	bool forced;
 	enum case_harness harness;
-	unsigned files;
+	unsigned files, skipped;
 };
 
-/* The harness a file belongs to: --harness, else its binary header, else
- * a harness name in its path (campaign and OSS-Fuzz layouts). */
+/* The harness a file belongs to: --harness; for an engine's crash file
+ * (any bytes, decoded as the harness that ran it) a harness name in its
+ * path, then the binary header; for a case file its binary header or its
+ * text's harness line. */
 static bool harness_of(const struct triage *t, const char *path, enum case_harness *harness)
 {
 	if (t->forced) {
 		*harness = t->harness;
 		return true;
+	}
+	bool artifact = cli_engine_artifact(path);
+	for (int h = 0; artifact && h < CASE_HARNESS_COUNT; h++) {
+		char needle[32];
+		snprintf(needle, sizeof(needle), "%s/", case_harness_name((enum case_harness)h));
+		if (strstr(path, needle)) {
+			*harness = (enum case_harness)h;
+			return true;
+		}
 	}
 	uint8_t *data;
 	size_t size;
@@ -36,20 +47,10 @@ static bool harness_of(const struct triage *t, const char *path, enum case_harne
 			return true;
 		}
 	}
-	/* A text case names its harness. */
 	static struct pgd_case c;
-	bool was_text = false;
-	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+	if (!artifact && !case_load(path, &c, NULL, err, sizeof(err))) {
 		*harness = c.harness;
 		return true;
-	}
-	for (int h = 0; h < CASE_HARNESS_COUNT; h++) {
-		char needle[32];
-		snprintf(needle, sizeof(needle), "%s/", case_harness_name((enum case_harness)h));
-		if (strstr(path, needle)) {
-			*harness = (enum case_harness)h;
-			return true;
-		}
 	}
 	return false;
 }
@@ -107,22 +108,34 @@ static void visit(struct triage *t, const char *path)
 	}
 	enum case_harness harness;
 	t->files++;
+	/* A case file (not an engine's artifact, no magic) must parse as text:
+	 * it is encoded for the harness binaries, which read the binary form. */
+	static struct pgd_case c;
+	char err[512], encoded[PATH_MAX + 64];
+	bool was_text = false, artifact = cli_engine_artifact(path);
+	int rc = artifact ? 0 : case_load(path, &c, &was_text, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr,
+			"%s\npgdfuzz triage: %s skipped (not a case; a fuzzer's crash file "
+			"keeps its engine name, crash-*, timeout-*, id:*)\n",
+			err, path);
+		t->skipped++;
+		return;
+	}
 	if (!harness_of(t, path, &harness)) {
 		fprintf(stderr, "pgdfuzz triage: %s: cannot tell the harness; use --harness\n",
 			path);
+		t->skipped++;
 		return;
 	}
-	/* Harness binaries read the binary form: encode text cases first. */
-	static struct pgd_case c;
-	char err[256], encoded[PATH_MAX + 64];
-	bool was_text = false;
-	if (!case_load(path, &c, &was_text, err, sizeof(err)) && was_text) {
+	if (was_text) {
 		char name[160];
 		cli_signature_file_name(strrchr(path, '/') ? strrchr(path, '/') + 1 : path, name,
 					sizeof(name));
 		snprintf(encoded, sizeof(encoded), "%s/inputs/%u-%s.bin", t->out, t->files, name);
 		if (case_save_binary(encoded, &c, err, sizeof(err))) {
 			fprintf(stderr, "pgdfuzz triage: %s\n", err);
+			t->skipped++;
 			return;
 		}
 		path = encoded;
@@ -130,10 +143,43 @@ static void visit(struct triage *t, const char *path)
 	cli_group_file(&t->groups, &t->targets[harness], path, 0);
 }
 
+/* "90", "90s", "5m", "2h" -> seconds; -1 if malformed (as run's). */
+static long duration(const char *text)
+{
+	char *end;
+	long value = strtol(text, &end, 10);
+	if (end == text || value < 0 || value > 86400)
+		return -1;
+	if (!*end || !strcmp(end, "s"))
+		return value;
+	if (!strcmp(end, "m") && value <= 1440)
+		return value * 60;
+	if (!strcmp(end, "h") && value <= 24)
+		return value * 3600;
+	return -1;
+}
+
+static const char triage_help[] =
+    "usage: pgdfuzz triage [--out DIR] [--harness H] [--engine libfuzzer|afl] [--fuzzers DIR] "
+    "PATH...\n\n"
+    "Reproduce every crash or finding file under the PATHs with the harness binaries,\n"
+    "group them by root cause (harness, kind, level) and variant (geometry),\n"
+    "minimize each variant and write DIR/findings.md (default DIR pgdfuzz-findings).\n\n"
+    "  --out DIR        where findings go\n"
+    "  --harness H      every file is an input of harness H\n"
+    "  --engine E       libfuzzer (default) or afl: whose binaries and minimizer\n"
+    "  --fuzzers DIR    directory of fuzz_<harness> binaries\n"
+    "  --minimize-time D  minimizing in all (20 s per variant; default 10m, 0: none;\n"
+    "                   unminimized variants keep their smallest file)\n\n"
+    "Engine artifacts (crash-*, timeout-*, leak-*, oom-*, id:*) are fuzzer inputs\n"
+    "(any bytes); other files are cases (binary with the 0xc5 magic, else text).\n"
+    "Exit status: 0 no finding, 1 findings, 2 bad arguments or nothing judged.\n";
+
 int cmd_triage(int argc, char **argv)
 {
 	static struct triage t;
 	const char *out = "pgdfuzz-findings", *given = NULL;
+	long minimize_seconds = 600;
 	enum cli_engine engine = CLI_LIBFUZZER;
 	const char *inputs[64];
 	size_t ninputs = 0;
@@ -154,10 +200,17 @@ int cmd_triage(int argc, char **argv)
 			if (!cli_harness_from_name(argv[++i], &t.harness))
 				return cli_error("unknown harness '%s'", value);
 			t.forced = true;
+		} else if (!strcmp(argv[i], "--minimize-time") && value) {
+			if ((minimize_seconds = duration(argv[++i])) < 0)
+				return cli_error("--minimize-time %s: expected a duration like 0, "
+						 "30s, 10m",
+						 value);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(triage_help, stdout);
+			return 0;
 		} else if (argv[i][0] == '-') {
-			return cli_error(
-			    "usage: pgdfuzz triage [--out DIR] [--harness H] [--engine "
-			    "libfuzzer|afl] [--fuzzers DIR] DIR...");
+			return cli_error("%s: unknown option or missing value\n%s", argv[i],
+					 triage_help);
 		} else if (ninputs < 64) {
 			struct stat st;
 			if (stat(argv[i], &st))
@@ -166,7 +219,7 @@ int cmd_triage(int argc, char **argv)
 		}
 	}
 	if (!ninputs)
-		return cli_error("usage: pgdfuzz triage [--out DIR] [--harness H] DIR...");
+		return cli_error("no input directory or file\n%s", triage_help);
 	static char fuzzers[PATH_MAX];
 	if (!cli_find_fuzzers(engine, given, fuzzers, sizeof(fuzzers)))
 		return cli_error(
@@ -180,27 +233,40 @@ int cmd_triage(int argc, char **argv)
 		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
-	cli_minimize_groups(&t.groups, engine, out, 20, 600);
+	cli_minimize_groups(&t.groups, engine, out, 20, (int)minimize_seconds);
 
-	/* findings.md: one entry per group, written atomically. */
-	size_t cap = 1 << 20, len = 0;
+	/* findings.md, written atomically: root causes, then their variants. */
+	static char roots[CLI_MAX_GROUPS][160];
+	static size_t firsts[CLI_MAX_GROUPS];
+	size_t nroots = cli_root_causes(&t.groups, roots, firsts, CLI_MAX_GROUPS);
+	size_t cap = 1 << 22, len = 0;
 	char *md = malloc(cap);
 	if (!md)
-		return 1;
+		return cli_error("out of memory");
 	len += (size_t)snprintf(md + len, cap - len,
-				"# pgdfuzz triage\n\n%u file%s: %zu distinct findings, %zu did not "
-				"reproduce (flaky).\n\n",
-				t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky);
-	for (size_t i = 0; i < t.groups.count && len < cap; i++) {
-		const struct cli_group *g = &t.groups.groups[i];
-		char name[160], cmd[PATH_MAX + 300];
-		cli_signature_file_name(g->signature, name, sizeof(name));
-		cli_repro_command(cmd, sizeof(cmd), g->target, g->minimized);
-		len += (size_t)snprintf(md + len, cap - len,
-					"## `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
-					"(binary `%s`)\n- reproduce: `%s`\n\n```\n%s```\n\n",
-					g->signature, g->count, out, name, g->minimized, cmd,
-					g->detail);
+				"# pgdfuzz triage\n\n%u file%s: %zu root cause%s, %zu distinct "
+				"finding%s (variants), %zu did not reproduce (flaky).\n\n",
+				t.files, t.files == 1 ? "" : "s", nroots, nroots == 1 ? "" : "s",
+				t.groups.count, t.groups.count == 1 ? "" : "s", t.groups.nflaky);
+	for (size_t r = 0; r < nroots && len < cap; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(&t.groups, roots[r], &variants, &files);
+		len += (size_t)snprintf(
+		    md + len, cap - len, "## Root cause `%s`: %u variant%s, %u file%s\n\n",
+		    roots[r], variants, variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < t.groups.count && len < cap; i++) {
+			const struct cli_group *g = &t.groups.groups[i];
+			if (!cli_in_root_cause(g, roots[r]))
+				continue;
+			char name[160], cmd[PATH_MAX * 3];
+			cli_signature_file_name(g->signature, name, sizeof(name));
+			cli_repro_command(cmd, sizeof(cmd), g->target, g->minimized);
+			len += (size_t)snprintf(
+			    md + len, cap - len,
+			    "### `%s`\n\n- files: %u\n- minimized case: `%s/%s.txt` "
+			    "(binary `%s`)\n- reproduce: `%s`\n\n```\n%s```\n\n",
+			    g->signature, g->count, out, name, g->minimized, cmd, g->detail);
+		}
 	}
 	for (size_t i = 0; i < t.groups.nflaky && len < cap; i++)
 		len += (size_t)snprintf(md + len, cap - len,
@@ -216,12 +282,28 @@ int cmd_triage(int argc, char **argv)
 	if (ret)
 		return cli_error("%s: cannot write", path);
 
-	printf("pgdfuzz triage: %u file%s -> %zu distinct findings, %zu flaky (report %s)\n",
-	       t.files, t.files == 1 ? "" : "s", t.groups.count, t.groups.nflaky, path);
-	for (size_t i = 0; i < t.groups.count; i++)
-		printf("  %-50s x%-4u %s\n", t.groups.groups[i].signature, t.groups.groups[i].count,
-		       t.groups.groups[i].minimized);
+	printf("pgdfuzz triage: %u file%s -> %zu root cause%s, %zu distinct finding%s, %zu "
+	       "flaky%s (report %s)\n",
+	       t.files, t.files == 1 ? "" : "s", nroots, nroots == 1 ? "" : "s", t.groups.count,
+	       t.groups.count == 1 ? "" : "s", t.groups.nflaky,
+	       t.skipped ? ", some skipped (above)" : "", path);
+	for (size_t r = 0; r < nroots; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(&t.groups, roots[r], &variants, &files);
+		printf("  %-50s %u variant%s, %u file%s\n", roots[r], variants,
+		       variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < t.groups.count; i++) {
+			if (cli_in_root_cause(&t.groups.groups[i], roots[r]))
+				printf("    %-48s x%-4u %s\n", t.groups.groups[i].signature,
+				       t.groups.groups[i].count, t.groups.groups[i].minimized);
+		}
+	}
 	for (size_t i = 0; i < t.groups.nflaky; i++)
 		printf("  flaky: %s (%s)\n", t.groups.flaky[i], t.groups.flaky_reason[i]);
-	return t.groups.count ? 1 : 0;
+	if (t.groups.count)
+		return 1;
+	if (t.files == t.skipped)
+		return cli_error("nothing was judged: %u file%s, none a case or crash file",
+				 t.files, t.files == 1 ? "" : "s");
+	return 0;
 }

@@ -107,6 +107,7 @@ bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
 		       "but every live entry of the range may change so without "
 		       "break-before-make",
 		       (unsigned long long)op->va, (unsigned long long)op->size,
-		       (unsigned long long)op->prot, reason && reason[0] ? reason : "no reason given");
+		       (unsigned long long)op->prot,
+		       reason && reason[0] ? reason : "no reason given");
 	return false;
 }

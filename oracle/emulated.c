@@ -241,8 +241,14 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 	struct pgd_geometry geo;
 	struct pgd_config config;
 	struct emu_segment segments[CASE_MAX_SEGMENTS];
-	if (!oracle_reloc_request(c, &config, &geo, segments))
+	if (!oracle_reloc_request(c, &config, &geo, segments)) {
+		oracle_outcome(verdict, "not judged: %s",
+			       !c->kexec.present ? "no kexec line"
+			       : !c->kexec.n_segments
+				   ? "no segments"
+				   : "core refuses the 48-bit form of the geometry");
 		return;
+	}
 	struct emu *emu = oracle_engine(oracle, verdict);
 	if (!emu)
 		return;
@@ -268,6 +274,9 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		const char *name = emu_strategy_name(in.strategy);
 		oracle_reloc_memory(oracle, c, &geo);
 		if (emu_reloc_prepare(&plan, oracle->mem, &in, &err)) {
+			oracle_outcome(verdict, "%s: cannot set up (%s): %s%s", name,
+				       err.unsupported ? "unsupported" : "refused", err.message,
+				       s == CASE_RELOC_MMU_OFF ? "; not a case to compare" : "");
 			/* A layout the plain MMU-off copy cannot run is not a case;
 			 * one it can run but a strategy cannot build is a finding. */
 			if (s != CASE_RELOC_MMU_OFF && baseline_ok && !err.unsupported) {
@@ -288,6 +297,19 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			return;
 		}
 		int ret = emu_reloc_run(emu, oracle->mem, &plan, &rep, &err);
+		if (ret)
+			oracle_outcome(verdict, "%s: not run%s: %s", name,
+				       err.unsupported ? " (unsupported in this emulator)" : "",
+				       err.message);
+		else
+			oracle_outcome(
+			    verdict,
+			    "%s: %s after %llu instructions: pc 0x%llx x0 0x%llx, MMU %s, "
+			    "%llu bytes differ from the image, %llu stray pages (%s)",
+			    name, rep.ok ? "ok" : "FAILED", (unsigned long long)rep.insns,
+			    (unsigned long long)rep.pc, (unsigned long long)rep.x[0],
+			    rep.sctlr & 1 ? "on" : "off", (unsigned long long)rep.mismatched_bytes,
+			    (unsigned long long)rep.stray_pages, rep.summary);
 		if (ret && err.unsupported) {
 			/* Not runnable in this emulator: nothing to compare. */
 			emu_reloc_release(&plan);
@@ -300,6 +322,16 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 			return;
 		}
 		verdict->ops_done++;
+		/* show/repro print the tables the MMU-on strategies ran on (the
+		 * last one's: each strategy starts from fresh RAM). */
+		if (plan.regs.sctlr & 1) {
+			oracle->regs =
+			    (struct ref_regs){plan.regs.tcr, plan.regs.ttbr0, plan.regs.ttbr1,
+					      plan.regs.sctlr, plan.regs.mair};
+			oracle->features = oracle_features(&geo);
+			oracle->have_tables = true;
+			snprintf(oracle->tables_of, sizeof(oracle->tables_of), "%s", name);
+		}
 		if (s == CASE_RELOC_MMU_OFF)
 			baseline_ok = rep.ok;
 		if (!rep.ok)
@@ -335,8 +367,10 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 {
 	static const enum emu_at_op ops[] = {EMU_AT_S1E1R, EMU_AT_S1E1W, EMU_AT_S1E0R};
 	static const enum ref_access access[] = {REF_EL1_READ, REF_EL1_WRITE, REF_EL0_READ};
-	if (!c->walker.n_probes)
+	if (!c->walker.n_probes) {
+		oracle_outcome(verdict, "not judged: no probe VAs");
 		return;
+	}
 	reset_banks(oracle, c, PHYSMEM_PA_LIMIT);
 	for (unsigned i = 0; i < c->walker.n_writes; i++)
 		physmem_write64(oracle->mem, c->walker.writes[i].pa, c->walker.writes[i].value);
@@ -346,9 +380,31 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 	struct ref_mem mem = oracle_ref_mem(oracle->mem);
 	struct ref_regime regime;
 	char why[160];
-	if (!(pregs->sctlr & 1) ||
-	    ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
+	if (!(pregs->sctlr & 1)) {
+		oracle_outcome(verdict, "not judged: SCTLR.M is 0 (MMU off): nothing to walk");
 		return;
+	}
+	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why))) {
+		oracle_outcome(verdict, "not judged: the reference rejects the registers: %s", why);
+		return;
+	}
+	for (unsigned i = 0; i < c->walker.n_probes; i++) {
+		struct ref_result walk;
+		ref_walk_regime(&regime, c->walker.probes[i], REF_EL1_READ, &walk);
+		if (walk.fault != REF_FAULT_NONE)
+			oracle_outcome(verdict,
+				       "probe va=0x%016llx: reference EL1 read: %s fault at "
+				       "level %d (%u descriptors read)",
+				       (unsigned long long)c->walker.probes[i],
+				       ref_fault_name(walk.fault), walk.level, walk.nsteps);
+		else
+			oracle_outcome(verdict,
+				       "probe va=0x%016llx: reference EL1 read: PA 0x%llx, "
+				       "level %d leaf, prot 0x%016llx",
+				       (unsigned long long)c->walker.probes[i],
+				       (unsigned long long)walk.pa, walk.level,
+				       (unsigned long long)ref_attrs_prot(&walk.attrs));
+	}
 	oracle->regs = regs;
 	oracle->features = features;
 	oracle->have_tables = true;
@@ -368,6 +424,15 @@ void oracle_judge_walker(struct oracle *oracle, const struct pgd_case *c,
 			return;
 		}
 		verdict->ops_done += (unsigned)stats.probes;
+		uint64_t known = 0;
+		for (int d = 0; d < EMU_DEV_COUNT; d++)
+			known += stats.known[d];
+		oracle_outcome(verdict,
+			       "AT %s in Unicorn: %llu probes, %llu agree with the reference, %llu "
+			       "differ by a known Unicorn deviation, %llu unexplained",
+			       emu_at_op_name(ops[k]), (unsigned long long)stats.probes,
+			       (unsigned long long)stats.agree, (unsigned long long)known,
+			       (unsigned long long)stats.findings);
 		if (!ctx.found)
 			continue;
 		struct ref_result walk;

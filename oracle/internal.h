@@ -17,6 +17,7 @@ struct oracle {
 	bool have_tables;
 	struct ref_regs regs;
 	struct ref_features features;
+	char tables_of[32]; /* whose tables they are, when not obvious ("linear") */
 };
 
 /* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"
@@ -26,6 +27,9 @@ void oracle_finding(struct oracle_verdict *verdict, const char *harness, const c
     __attribute__((format(printf, 6, 7)));
 /* Append to the detail text. */
 void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append one line to verdict->outcomes (the newline is added). */
+void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append the descriptor chain of a walk. */
 void oracle_detail_chain(struct oracle_verdict *verdict, const struct ref_result *walk);

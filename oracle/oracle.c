@@ -52,6 +52,18 @@ void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
 	va_end(ap);
 }
 
+void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
+{
+	size_t used = strlen(verdict->outcomes);
+	if (used + 2 >= sizeof(verdict->outcomes))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(verdict->outcomes + used, sizeof(verdict->outcomes) - used - 1, fmt, ap);
+	va_end(ap);
+	strcat(verdict->outcomes, "\n");
+}
+
 void oracle_finding(struct oracle_verdict *verdict, const char *harness, const char *kind,
 		    const char *geometry, int level, const char *fmt, ...)
 {
@@ -253,9 +265,44 @@ bool oracle_check_intent(struct oracle *oracle, const struct ref_regime *regime,
 
 struct lint_ctx {
 	uint64_t user_bits;
+	const struct ref_regime *regime;
 	const char *harness, *geometry;
 	struct oracle_verdict *verdict;
 };
+
+/* What each lint rule means, for a reader who does not know the codes. */
+static const char *lint_meaning(enum ref_lint_kind kind)
+{
+	switch (kind) {
+	case REF_LINT_CONT_MISSING:
+		return "a contiguous group (entries sharing one TLB entry) has a member without "
+		       "the contiguous bit, or one that is not a valid leaf: the group is "
+		       "misprogrammed (Arm ARM D8.6.1), the TLB may use any member's translation";
+	case REF_LINT_CONT_OA:
+		return "the members of a contiguous group do not map one aligned output block";
+	case REF_LINT_CONT_ATTRS:
+		return "the members of a contiguous group have different attributes";
+	case REF_LINT_CONT_BEYOND_IA:
+		return "a contiguous group is wider than the (short) root table";
+	case REF_LINT_BLOCK_LEVEL:
+		return "a block descriptor at a level this geometry allows no blocks at (or an L3 "
+		       "entry of type 0b01): a translation fault";
+	case REF_LINT_RES0:
+		return "RES0 bits are set in the descriptor (detail: the bits)";
+	case REF_LINT_TABLE_SHARED:
+		return "one table page is reachable from two table descriptors";
+	case REF_LINT_TABLE_CYCLE:
+		return "a table is reachable from itself";
+	case REF_LINT_TABLE_NOT_RAM:
+		return "a table (or the root) lies outside RAM";
+	case REF_LINT_ROOT_BEYOND:
+		return "a non-zero entry beyond the root's entry count";
+	case REF_LINT_MAIR_RESERVED:
+		return "a live leaf uses a reserved MAIR encoding";
+	default:
+		return "see reference/ref.h";
+	}
+}
 
 static int lint_finding(void *opaque, const struct ref_finding *f)
 {
@@ -273,6 +320,53 @@ static int lint_finding(void *opaque, const struct ref_finding *f)
 		       ref_lint_kind_name(f->kind), (unsigned long long)f->va, f->level,
 		       (unsigned long long)f->desc_pa, (unsigned long long)f->desc,
 		       (unsigned long long)f->detail);
+	oracle_detail(ctx->verdict, "  what it means: %s\n", lint_meaning(f->kind));
+	ctx->verdict->located = true;
+	ctx->verdict->where = f->va;
+	if (!ctx->regime)
+		return 1;
+	struct ref_result walk;
+	ref_walk_regime(ctx->regime, f->va, REF_TRANSLATE, &walk);
+	oracle_detail(ctx->verdict, "  what the walk gives:\n");
+	oracle_detail_chain(ctx->verdict, &walk);
+	/* A contiguous group: every member, so the odd one out shows. */
+	const struct ref_half *half = &ctx->regime->half[walk.upper];
+	unsigned members = f->level >= 0 ? ref_cont_entries(half->granule_shift, f->level) : 0;
+	bool cont = f->kind == REF_LINT_CONT_MISSING || f->kind == REF_LINT_CONT_OA ||
+		    f->kind == REF_LINT_CONT_ATTRS;
+	if (!cont || !members || members > 128 || f->level > 3)
+		return 1;
+	unsigned shift = half->granule_shift + (3 - (unsigned)f->level) * (half->granule_shift - 3);
+	uint64_t span = (uint64_t)members << shift;
+	uint64_t first = f->va & ~(span - 1);
+	uint64_t table_entry = f->desc_pa & ~((uint64_t)members * 8 - 1);
+	oracle_detail(ctx->verdict,
+		      "  the contiguous group: VA 0x%016llx-0x%016llx, %u entries at level %d "
+		      "from PA 0x%llx:\n",
+		      (unsigned long long)first, (unsigned long long)(first + span - 1), members,
+		      f->level, (unsigned long long)table_entry);
+	unsigned reported = (unsigned)((f->desc_pa - table_entry) / 8), skipped = 0;
+	for (unsigned i = 0; i < members; i++) {
+		/* Large groups (128 entries for 16K): the members near the
+		 * reported one. */
+		if (members > 16 && (i + 4 < reported || i > reported + 4)) {
+			skipped++;
+			continue;
+		}
+		uint64_t desc = 0;
+		bool read =
+		    ctx->regime->mem.read64(ctx->regime->mem.ctx, table_entry + 8ULL * i, &desc);
+		oracle_detail(ctx->verdict, "    [%2u] VA 0x%016llx desc 0x%016llx %s%s\n", i,
+			      (unsigned long long)(first + ((uint64_t)i << shift)),
+			      (unsigned long long)desc,
+			      !read	       ? "(unreadable)"
+			      : !(desc & 1)    ? "invalid"
+			      : desc >> 52 & 1 ? "contiguous"
+					       : "NOT contiguous",
+			      table_entry + 8ULL * i == f->desc_pa ? "   <- reported" : "");
+	}
+	if (skipped)
+		oracle_detail(ctx->verdict, "    (%u more members not shown)\n", skipped);
 	return 1;
 }
 
@@ -280,7 +374,7 @@ bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, u
 		       const char *harness, const char *geometry, struct oracle_verdict *verdict)
 {
 	(void)oracle;
-	struct lint_ctx ctx = {user_bits, harness, geometry, verdict};
+	struct lint_ctx ctx = {user_bits, regime, harness, geometry, verdict};
 	return ref_lint(regime, lint_finding, &ctx) == 0;
 }
 
@@ -290,6 +384,7 @@ void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_v
 {
 	memset(verdict, 0, sizeof(*verdict));
 	oracle->have_tables = false;
+	oracle->tables_of[0] = '\0';
 	switch (c->harness) {
 	case CASE_HARNESS_BUILDER:
 	case CASE_HARNESS_IDMAP:
@@ -322,10 +417,59 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw)
 		fprintf(out, "(cannot decode registers: %s)\n", why);
 		return;
 	}
-	if (raw)
+	if (raw) {
 		ref_ptdump_raw(&regime, out);
+		return;
+	}
+	if (oracle->tables_of[0])
+		fprintf(out, "(the tables strategy %s ran on)\n", oracle->tables_of);
+	ref_ptdump_range(&regime, out, 0, ~0ULL, true);
+	fprintf(out, "(columns: VA range, size, level, -> first output address, attributes; "
+		     "TBL-LIMITED: a table descriptor on the walk restricts the leaf (APTable, "
+		     "PXNTable or UXNTable), core sets UXNTable on every table)\n");
+}
+
+/* The region of the ptdump worth showing with a finding: a few granules
+ * around where it diverged. */
+#define NEAR_SPAN (1ULL << 22)
+
+void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
+		    const struct oracle_verdict *verdict, FILE *out, bool all_tables)
+{
+	fprintf(out, "\n--- case (%s harness) ---\n", case_harness_name(c->harness));
+	case_print_text(out, c);
+	fprintf(out, "\n--- what each step did ---\n%s",
+		verdict->outcomes[0] ? verdict->outcomes : "(nothing ran)\n");
+	if (verdict->finding)
+		fprintf(out, "\n--- first divergence ---\n%s", verdict->detail);
+	struct ref_regime regime;
+	struct ref_mem mem = oracle_ref_mem(oracle->mem);
+	char why[128];
+	bool tables =
+	    oracle->have_tables &&
+	    !ref_regime_init(&regime, &oracle->regs, &oracle->features, &mem, why, sizeof(why));
+	if (verdict->finding && verdict->located && tables) {
+		uint64_t lo = verdict->where > NEAR_SPAN ? verdict->where - NEAR_SPAN : 0;
+		uint64_t hi =
+		    verdict->where < ~0ULL - NEAR_SPAN ? verdict->where + NEAR_SPAN : ~0ULL;
+		fprintf(out,
+			"\n--- tables near VA 0x%016llx (VA range, size, level, -> output "
+			"address, attributes) ---\n",
+			(unsigned long long)verdict->where);
+		ref_ptdump_range(&regime, out, lo, hi, true);
+	}
+	if (!all_tables)
+		return;
+	fprintf(out, "\n--- tables (VA range, size, level, -> output address, attributes) ---\n");
+	if (!oracle->have_tables)
+		fprintf(out, "(no tables: %s)\n",
+			c->harness == CASE_HARNESS_RELOC
+			    ? "no strategy left tables to show (see the steps above)"
+			    : "nothing was built (see the steps above)");
+	else if (!tables)
+		fprintf(out, "(cannot decode registers: %s)\n", why);
 	else
-		ref_ptdump(&regime, out);
+		oracle_dump_tables(oracle, out, false);
 }
 
 static struct oracle *shared_oracle;
@@ -339,24 +483,24 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 	case_decode(data, size, &c);
 	c.harness = harness;
 	oracle_run(shared_oracle, &c, &verdict);
-	static int report_only = -1; /* read the environment once per process */
+	static int report_only = -1, all_tables; /* the environment, read once */
 	if (report_only < 0) {
 		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
+		const char *explain = getenv("PGDFUZZ_EXPLAIN");
 		report_only = no_abort && no_abort[0] == '1';
+		all_tables = explain && !strcmp(explain, "all");
 	}
-	FILE *out = report_only ? stdout : stderr;
-	if (report_only)
+	if (report_only) {
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
+		oracle_explain(shared_oracle, &c, &verdict, stdout, all_tables);
+		fflush(stdout);
+		return 0;
+	}
 	if (!verdict.finding)
 		return 0;
-	if (!report_only)
-		fprintf(out, "pgdfuzz: FINDING %s\n", verdict.signature);
-	fprintf(out, "--- case ---\n");
-	case_print_text(out, &c);
-	fprintf(out, "--- divergence ---\n%s", verdict.detail);
-	fflush(out);
-	if (report_only)
-		return 0;
+	fprintf(stderr, "pgdfuzz: FINDING %s\n", verdict.signature);
+	oracle_explain(shared_oracle, &c, &verdict, stderr, false);
+	fflush(stderr);
 	abort();
 }
 

@@ -27,6 +27,11 @@ struct oracle_verdict {
 	uint64_t where;
 	/* Statistics for progress displays. */
 	unsigned ops_done, ops_rejected;
+	/* What each step did, one line each: every operation's outcome (ok,
+	 * refused with the rule, out of memory, not run), the registers an
+	 * idmap returned, each relocation strategy's result, each walker
+	 * probe's translation. For show and repro. */
+	char outcomes[6144];
 };
 
 struct oracle *oracle_new(void);
@@ -38,13 +43,22 @@ void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_v
 /* Print the tables the last oracle_run() left (ptdump form, or raw). */
 void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw);
 
+/* The whole explanation of a judged case, as `pgdfuzz repro` and the
+ * harnesses' report mode print it: the case, what each operation did, the
+ * first divergence (what was intended, what the walk gives, the descriptor
+ * chain, the tables near the divergence with their output addresses), then
+ * all the tables when all_tables. */
+void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
+		    const struct oracle_verdict *verdict, FILE *out, bool all_tables);
+
 /* Libfuzzer-style entry for the harnesses: decode data as a case for
  * harness, judge it, and on a finding print
  *   pgdfuzz: FINDING <signature>
  * followed by the case and the divergence, then abort() so engines record
  * the input. With PGDFUZZ_NO_ABORT=1 in the environment it prints
- * "pgdfuzz: VERDICT <signature|clean>" to stdout instead, followed for a
- * finding by the case and the divergence, and returns (triage tooling). */
+ * "pgdfuzz: VERDICT <signature|clean>" to stdout instead, followed by
+ * oracle_explain() (all tables too with PGDFUZZ_EXPLAIN=all), and returns
+ * (triage and `pgdfuzz repro --fuzzer`). */
 int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
 
 /* Judge a builder or idmap case through a target (target/target.h): the

@@ -211,10 +211,27 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 			       harness, why);
 		return;
 	}
-	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict))
-		return;
 	static struct oracle_piece pieces[ORACLE_MAX_PIECES];
 	size_t count = oracle_flatten(intent, pieces);
+	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict)) {
+		/* What the ops asked for where lint objects. */
+		const struct oracle_piece *at = NULL;
+		for (size_t i = 0; i < count && verdict->located; i++)
+			if (pieces[i].va <= verdict->where &&
+			    verdict->where - pieces[i].va < pieces[i].size)
+				at = &pieces[i];
+		if (at)
+			oracle_detail(verdict,
+				      "  intended: VA 0x%016llx-0x%016llx -> PA 0x%013llx prot "
+				      "0x%016llx (the accepted ops, last map wins)\n",
+				      (unsigned long long)at->va,
+				      (unsigned long long)(at->va + (at->size - 1)),
+				      (unsigned long long)at->pa, (unsigned long long)at->prot);
+		else if (verdict->located)
+			oracle_detail(verdict, "  intended: VA 0x%016llx is not mapped by any op\n",
+				      (unsigned long long)verdict->where);
+		return;
+	}
 	uint64_t lo, hi;
 	pgd_tree_va_range(tree, &lo, &hi);
 	oracle_check_intent(oracle, &regime, pieces, count, lo, hi, oracle_compare_mask(&tree->geo),

@@ -779,6 +779,24 @@ static uint64_t attribute_bits(const struct pgd_geometry *geo, uint64_t prot)
 	return geo->lpa2 ? prot & ~PGD_SH_MASK : prot;
 }
 
+static const char *status_name(int ret);
+
+/* "op 2 map va=0x... pa=0x... size=0x... prot=0x...": which op, as asked. */
+static void describe_op(const struct case_op *op, unsigned index, char *buf, size_t len)
+{
+	if (op->kind == CASE_OP_COPY)
+		snprintf(buf, len, "op %u copy", index);
+	else if (op->kind == CASE_OP_UPDATE)
+		snprintf(buf, len, "op %u update va=0x%llx size=0x%llx prot=0x%llx", index,
+			 (unsigned long long)op->va, (unsigned long long)op->size,
+			 (unsigned long long)op->prot);
+	else
+		snprintf(buf, len, "op %u %s va=0x%llx pa=0x%llx size=0x%llx prot=0x%llx%s", index,
+			 case_op_name(op->kind), (unsigned long long)op->va,
+			 (unsigned long long)op->pa, (unsigned long long)op->size,
+			 (unsigned long long)op->prot, op->flags ? " (flags)" : "");
+}
+
 /* A table's PXNTable is the no_exec flag of the map that created it: the
  * first accepted map whose range reaches into the table's VAs (later maps
  * reuse the table, and blocks are never replaced by tables). */
@@ -799,16 +817,24 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 	static struct run r;
 	struct pgd_geometry geo;
 	struct pgd_error err;
-	char geometry[48];
-	if (pgd_geometry_init(&geo, &c->geometry, &err))
+	char geometry[48], what[192];
+	if (pgd_geometry_init(&geo, &c->geometry, &err)) {
+		oracle_outcome(verdict, "not judged: the geometry is invalid (%s): %s",
+			       err.rule ? err.rule : pgd_status_name(err.status), err.message);
 		return;
-	if (!run_init(&r, t, oracle->mem, c, &geo, c->upper, c->fail_alloc_at))
+	}
+	if (!run_init(&r, t, oracle->mem, c, &geo, c->upper, c->fail_alloc_at)) {
+		oracle_outcome(verdict, "not judged: the RAM banks overlap");
 		return; /* overlapping banks: not a layout to judge */
+	}
 	pgd_geometry_class(&geo, geometry, sizeof(geometry));
 	if (!takes_geometry(t, &geo, &r.geo)) {
 		oracle_detail(verdict, "%s takes no geometry %s: not run\n", t->name, geometry);
+		oracle_outcome(verdict, "not run: %s takes no geometry %s", t->name, geometry);
 		return;
 	}
+	oracle_outcome(verdict, "geometry %s: %u levels from level %d, %u root entries", geometry,
+		       geo.levels, geo.start_level, geo.root_entries);
 	struct pgd_tree tree = {.geo = geo, .mem = oracle->mem, .upper = c->upper};
 	const bool live = t->unsafe != PGDFUZZ_UNSAFE_NOT_LIVE;
 
@@ -845,6 +871,8 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		return;
 	}
 	if (ret != PGDFUZZ_OK) {
+		oracle_outcome(verdict, "not judged: %s's init failed (%s): %s", t->name,
+			       status_name(ret), r.reason);
 		run_fini(&r);
 		return; /* no root: nothing built to judge */
 	}
@@ -862,11 +890,16 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 	uint64_t user_bits = 0;
 	bool unmaps = false;
 	bool snapshot_each = t->refusal_writes_nothing && !r.physmem_writer;
-	for (unsigned i = 0; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
+	unsigned i = 0;
+	for (; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
 		const struct case_op *op = &c->ops[i];
+		describe_op(op, i, what, sizeof(what));
 		if (op->kind == CASE_OP_COPY) {
-			if (!t->ops.copy)
+			if (!t->ops.copy) {
+				oracle_outcome(verdict, "%s: not run (%s has no copy)", what,
+					       t->name);
 				continue;
+			}
 			uint64_t dst = 0;
 			call = (struct call){
 			    .kind = CALL_COPY, .root_pa = tree.root_pa, .root_out = &dst};
@@ -874,24 +907,36 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 			pool_sync(&r);
 			if (ret == TRAPPED || r.warnings) {
 				trap_finding(&r, prefix, geometry, "copy", verdict);
+				i++;
 				break;
 			}
 			if (ret != PGDFUZZ_OK) {
+				oracle_outcome(verdict, "%s: failed (%s): %s", what,
+					       status_name(ret), r.reason);
 				if (ret != PGDFUZZ_ENOMEM)
 					oracle_finding(verdict, prefix, "copy-error", geometry,
 						       r.reason_level, "the copy failed: %s",
 						       r.reason);
+				i++;
 				break; /* out of memory: nothing more to build on */
 			}
 			struct pgd_tree copy = tree;
 			copy.root_pa = dst;
 			oracle_check_copy(oracle, &tree, &copy, prefix, geometry, verdict);
+			oracle_outcome(verdict,
+				       "%s: ok, the copy's root is at PA 0x%llx and later ops "
+				       "build on it",
+				       what, (unsigned long long)dst);
 			tree = copy;
 			verdict->ops_done++;
 			continue;
 		}
-		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE)
+		if (op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE) {
+			oracle_outcome(verdict,
+				       "%s: ignored (idmap ranges belong to the idmap harness)",
+				       what);
 			continue; /* idmap ranges belong to identity-map cases */
+		}
 		bool map = op->kind == CASE_OP_MAP;
 		uint64_t va = 0, last = 0, pa = 0;
 		/* Targets that take every request are held to core's documented
@@ -899,11 +944,20 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		bool with_pa = map || !t->contract.invalid_args;
 		bool valid = op->size == 0 || oracle_op_range(&tree, op, with_pa, &va, &last, &pa);
 		struct pgdfuzz_map req;
-		if (!admitted(t, &tree, op, valid && (op->size || t->contract.size_zero), &req))
+		if (!admitted(t, &tree, op, valid && (op->size || t->contract.size_zero), &req)) {
+			oracle_outcome(verdict,
+				       "%s: not passed to %s (outside its declared contract)", what,
+				       t->name);
 			continue;
+		}
 		if (!map && t->contract.protect_mapped_only) {
-			if (!mapped_pa(&intent, va, last, &pa))
+			if (!mapped_pa(&intent, va, last, &pa)) {
+				oracle_outcome(verdict,
+					       "%s: not passed to %s (it changes only inside one "
+					       "earlier map)",
+					       what, t->name);
 				continue;
+			}
 			req.pa = pa | (op->va & (r.granule - 1));
 		}
 		bool overlap = valid && op->size && oracle_intent_overlaps(&intent, va, last);
@@ -918,7 +972,24 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		ret = guarded(&r, &call);
 		pool_sync(&r);
 		verdict->ops_done++;
-		char what[192];
+		uint64_t written = physmem_write_count(oracle->mem) - writes;
+		if (ret == TRAPPED)
+			oracle_outcome(verdict, "%s: stopped the target (see the finding)", what);
+		else if (ret == PGDFUZZ_OK && op->size == 0)
+			oracle_outcome(verdict, "%s: ok, size 0 maps nothing", what);
+		else if (ret == PGDFUZZ_OK)
+			oracle_outcome(verdict, "%s: ok, %llu write%s to table memory", what,
+				       (unsigned long long)written, written == 1 ? "" : "s");
+		else if (ret == PGDFUZZ_ENOMEM)
+			oracle_outcome(verdict,
+				       "%s: out of memory (the case fails allocation %u on): %s; "
+				       "later ops are not run",
+				       what, c->fail_alloc_at, r.reason);
+		else
+			oracle_outcome(verdict, "%s: refused (%s%s): %s", what, status_name(ret),
+				       valid ? ""
+					     : "; outside the documented contract, as expected",
+				       r.reason);
 		snprintf(what, sizeof(what),
 			 "op %u: %s va=0x%llx pa=0x%llx size=0x%llx prot=0x%llx "
 			 "flags=0x%x",
@@ -927,6 +998,7 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 			 (unsigned long long)req.prot, req.flags);
 		if (ret == TRAPPED || r.warnings) {
 			trap_finding(&r, prefix, geometry, what, verdict);
+			i++;
 			break;
 		}
 		bool refused = ret != PGDFUZZ_OK && ret != PGDFUZZ_ENOMEM;
@@ -962,8 +1034,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		    t->unsafe == PGDFUZZ_UNSAFE_REFUSES)
 			oracle_check_refusal(oracle, &tree, op, va, last, user_bits, r.reason_level,
 					     r.reason, prefix, geometry, verdict);
-		if (verdict->finding)
+		if (verdict->finding) {
+			i++;
 			break;
+		}
 		if (refused) {
 			verdict->ops_rejected++;
 			continue;
@@ -998,6 +1072,12 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		}
 		intent.failed = ret == PGDFUZZ_ENOMEM;
 	}
+	for (; i < c->n_ops; i++) {
+		describe_op(&c->ops[i], i, what, sizeof(what));
+		oracle_outcome(verdict, "%s: not run (%s)", what,
+			       verdict->finding ? "the finding above stopped the case"
+						: "an allocation failed before it");
+	}
 	pool_sync(&r);
 	if (verdict->finding) {
 		run_fini(&r);
@@ -1015,9 +1095,14 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		explain(&r, &regime, &ctx, prefix, geometry, verdict);
 		check_shape(t, &regime, lo, hi, prefix, geometry, verdict);
 		if (!verdict->finding && t->contract.table_xn_by_flag)
-			oracle_check_table_attrs(&regime, created_no_exec, &intent, prefix, geometry,
-						 verdict);
+			oracle_check_table_attrs(&regime, created_no_exec, &intent, prefix,
+						 geometry, verdict);
 	}
+	oracle_outcome(verdict,
+		       "judged: lint, then the walk of VA 0x%016llx-0x%016llx (%s) against the "
+		       "intent of the accepted ops: %s",
+		       (unsigned long long)lo, (unsigned long long)hi, c->upper ? "TTBR1" : "TTBR0",
+		       verdict->finding ? "FINDING (below)" : "as intended");
 	if (verdict->finding && !t->differential)
 		oracle_detail(verdict, "(tables built by %s)\n", t->description);
 	if (t->differential) {
@@ -1104,6 +1189,12 @@ static bool judge_one_idmap(struct oracle *oracle, struct run *r, const char *pr
 		trap_finding(r, prefix, geometry, "idmap", verdict);
 		return false;
 	}
+	if (ret == PGDFUZZ_OK)
+		oracle_outcome(verdict, "idmap: ok: TTBR0 0x%016llx TCR 0x%016llx",
+			       (unsigned long long)regs.ttbr, (unsigned long long)regs.tcr);
+	else
+		oracle_outcome(verdict, "idmap: refused (%s): %s%s", status_name(ret), r->reason,
+			       valid ? "" : " (the ranges break the contract: expected)");
 	if (ret == PGDFUZZ_OK && !valid) {
 		oracle_finding(verdict, prefix, "accepted-invalid", geometry, PGD_NO_LEVEL,
 			       "the identity map accepted ranges reaching PA 0x%llx beyond %u PA "
@@ -1217,14 +1308,24 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 	static struct run r;
 	struct pgd_geometry base;
 	struct pgd_error err;
-	if (!t->ops.idmap || pgd_geometry_init(&base, &c->geometry, &err))
+	if (!t->ops.idmap) {
+		oracle_outcome(verdict, "not run: %s has no identity map", t->name);
 		return;
-	if (!run_init(&r, t, oracle->mem, c, &base, false, c->fail_alloc_at))
+	}
+	if (pgd_geometry_init(&base, &c->geometry, &err)) {
+		oracle_outcome(verdict, "not judged: the geometry is invalid (%s): %s",
+			       err.rule ? err.rule : pgd_status_name(err.status), err.message);
 		return;
+	}
+	if (!run_init(&r, t, oracle->mem, c, &base, false, c->fail_alloc_at)) {
+		oracle_outcome(verdict, "not judged: the RAM banks overlap");
+		return;
+	}
 	if (!takes_geometry(t, &base, &r.geo)) {
 		char geometry[48];
 		pgd_geometry_class(&base, geometry, sizeof(geometry));
 		oracle_detail(verdict, "%s takes no geometry %s: not run\n", t->name, geometry);
+		oracle_outcome(verdict, "not run: %s takes no geometry %s", t->name, geometry);
 		return;
 	}
 	const uint64_t page = r.granule;
@@ -1235,8 +1336,18 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 			const struct case_op *op = &c->ops[i];
 			uint64_t pa = op->pa & ~(page - 1);
 			if (op->kind != CASE_OP_IDMAP || (pa >> base.pa_bits) ||
-			    !physmem_is_ram(oracle->mem, pa, page))
+			    !physmem_is_ram(oracle->mem, pa, page)) {
+				oracle_outcome(verdict, "op %u %s: not passed to %s (%s)", i,
+					       case_op_name(op->kind), t->name,
+					       op->kind != CASE_OP_IDMAP
+						   ? "not an idmap range"
+						   : "its first page is not RAM "
+						     "within pa_bits");
 				continue;
+			}
+			oracle_outcome(verdict,
+				       "op %u idmap pa=0x%llx: its first page, on fresh tables", i,
+				       (unsigned long long)pa);
 			run_init(&r, t, oracle->mem, c, &base, false, c->fail_alloc_at);
 			pgd_page_alloc_reserve(&r.pages, pa, page);
 			struct pgdfuzz_range range = {pa, page};
@@ -1260,8 +1371,16 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 	bool valid = true;
 	for (unsigned i = 0; i < c->n_ops; i++) {
 		const struct case_op *op = &c->ops[i];
-		if (op->kind != CASE_OP_IDMAP)
+		if (op->kind != CASE_OP_IDMAP) {
+			oracle_outcome(verdict,
+				       "op %u %s: ignored (the idmap harness takes idmap ranges)",
+				       i, case_op_name(op->kind));
 			continue;
+		}
+		oracle_outcome(verdict,
+			       "op %u idmap pa=0x%llx size=0x%llx: range %zu of the idmap%s", i,
+			       (unsigned long long)op->pa, (unsigned long long)op->size, nranges,
+			       nranges ? " (prot and flags: those of the first range)" : "");
 		/* One prot for the whole map: the first range's. Flags are the
 		 * ones every range allows, so no range costs more descriptors
 		 * than the case's work budget assumed for it. */
@@ -1280,12 +1399,20 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 		uint64_t last = (op->pa + op->size - 1) | (page - 1);
 		highest = last > highest ? last : highest;
 	}
-	if (!nranges)
+	if (!nranges) {
+		oracle_outcome(verdict, "not judged: no idmap ranges");
 		return;
+	}
 	if (highest >> base.pa_bits)
 		valid = false;
-	if (!valid && !t->contract.invalid_args)
+	if (!valid && !t->contract.invalid_args) {
+		oracle_outcome(
+		    verdict,
+		    "not passed to %s: the ranges reach PA 0x%llx beyond %u PA bits (outside "
+		    "its declared contract)",
+		    t->name, (unsigned long long)highest, base.pa_bits);
 		return;
+	}
 	judge_one_idmap(oracle, &r, prefix, &base, ranges, nranges, prot, flags & honoured_flags(t),
 			valid, highest, verdict);
 	run_fini(&r);

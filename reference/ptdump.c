@@ -11,6 +11,7 @@ struct dump {
 	struct ref_interval run; /* pending run of equal attributes */
 	int marker;		 /* last half a marker was printed for, -1 none */
 	int error;
+	bool with_oa; /* runs also need contiguous output addresses; print them */
 };
 
 static const char *level_name(const struct ref_regime *regime, bool upper, int level)
@@ -53,6 +54,8 @@ static void print_run(struct dump *dump)
 		    run->va + run->size, amount, *unit,
 		    level_name(dump->regime, run->upper, run->level)) < 0)
 		dump->error = -1;
+	if (dump->with_oa)
+		fprintf(out, " -> 0x%013" PRIx64, run->pa);
 	fprintf(out, " %s %s %s %s %s %s %s %s %s %s %s %s\n", a->ap & 1 ? "USR" : "   ",
 		a->ap & 2 ? "ro" : "RW", a->pxn ? "NX" : "x ",
 		a->sh == 3   ? "SHD"
@@ -77,7 +80,8 @@ static int dump_interval(void *ctx, const struct ref_interval *iv)
 	}
 	if (dump->have && dump->run.va + dump->run.size == iv->va && dump->run.level == iv->level &&
 	    dump->run.upper == iv->upper && dump->run.fault == iv->fault &&
-	    ref_attrs_equal(&dump->run.attrs, &iv->attrs)) {
+	    ref_attrs_equal(&dump->run.attrs, &iv->attrs) &&
+	    (!dump->with_oa || dump->run.pa + dump->run.size == iv->pa)) {
 		dump->run.size += iv->size;
 		return 0;
 	}
@@ -88,7 +92,8 @@ static int dump_interval(void *ctx, const struct ref_interval *iv)
 	return dump->error;
 }
 
-int ref_ptdump(const struct ref_regime *regime, FILE *out)
+int ref_ptdump_range(const struct ref_regime *regime, FILE *out, uint64_t first, uint64_t last,
+		     bool with_oa)
 {
 	struct dump dump;
 
@@ -96,15 +101,25 @@ int ref_ptdump(const struct ref_regime *regime, FILE *out)
 	dump.regime = regime;
 	dump.out = out;
 	dump.marker = -1;
-	ref_range_walk(regime, 0, BIT(63) - 1, dump_interval, &dump);
+	dump.with_oa = with_oa;
+	/* The halves separately, so a run never spans the gap between them. */
+	if (first < BIT(63))
+		ref_range_walk(regime, first, last < BIT(63) ? last : BIT(63) - 1, dump_interval,
+			       &dump);
 	if (dump.have)
 		print_run(&dump);
 	dump.have = false;
-	if (!dump.error)
-		ref_range_walk(regime, BIT(63), ~0ULL, dump_interval, &dump);
+	if (!dump.error && last >= BIT(63))
+		ref_range_walk(regime, first > BIT(63) ? first : BIT(63), last, dump_interval,
+			       &dump);
 	if (dump.have)
 		print_run(&dump);
 	return dump.error || ferror(out) ? -1 : 0;
+}
+
+int ref_ptdump(const struct ref_regime *regime, FILE *out)
+{
+	return ref_ptdump_range(regime, out, 0, ~0ULL, false);
 }
 
 /* ---- Raw --------------------------------------------------------------- */

@@ -366,6 +366,11 @@ int ref_diff_format(const struct ref_diff *diff, char *buf, size_t len);
  * Returns 0, or -1 on an output error or if the visited set could not be
  * allocated. */
 int ref_ptdump(const struct ref_regime *regime, FILE *out);
+/* ptdump of [first, last] only; with_oa splits runs where the output
+ * address jumps and prints each run's first output address ("-> 0x<pa>")
+ * after the level name. */
+int ref_ptdump_range(const struct ref_regime *regime, FILE *out, uint64_t first, uint64_t last,
+		     bool with_oa);
 int ref_ptdump_raw(const struct ref_regime *regime, FILE *out);
 
 #endif

@@ -6,6 +6,7 @@
 #include "builtin.h"
 #include "pgd.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 /* Requests pass their flags to pgd_map() as they are. */
@@ -41,8 +42,13 @@ static int status(struct pgdfuzz_env *env, int ret, const struct pgd_error *err)
 {
 	if (ret == PGD_OK)
 		return PGDFUZZ_OK;
-	if (env->reason)
-		env->reason(env, err->level, err->message);
+	if (env->reason) {
+		/* The rule core names (wrap, va-range, pfn-change...) leads, so
+		 * outcomes and findings say which documented rule refused. */
+		char why[320];
+		snprintf(why, sizeof(why), "rule %s: %s", err->rule ? err->rule : "-", err->message);
+		env->reason(env, err->level, why);
+	}
 	switch (ret) {
 	case PGD_EINVAL:
 		return PGDFUZZ_EINVAL;
@@ -151,7 +157,10 @@ const struct pgdfuzz_target pgdfuzz_core_target = {
     .name = "core",
     .description = "pgdfuzz's core/ builder (pgd_map, pgd_update, pgd_copy, pgd_create_idmap)",
     .geometries = {.pa52 = true, .extra_levels = true},
-    .contract = {.size_zero = true, .unaligned = true, .invalid_args = true, .table_xn_by_flag = true},
+    .contract = {.size_zero = true,
+		 .unaligned = true,
+		 .invalid_args = true,
+		 .table_xn_by_flag = true},
     .ops = {.init = core_init,
 	    .fini = core_fini,
 	    .map = core_map,

@@ -42,7 +42,7 @@ for i in $(seq 1 5); do
 done
 "$pgdfuzz" triage --fuzzers fuzzers --out findings crashes > triage.txt 2>&1; rc=$?
 check "triage exits 1 with findings" test $rc -eq 1
-check "triage collapses to one group" grep -q '18 files -> 1 distinct findings' triage.txt
+check "triage collapses to one group" grep -q '18 files -> 1 root cause, 1 distinct finding,' triage.txt
 check "every copy and variant is in the group" grep -q 'builder:lint-cont-missing:4k-48:L3 *x18 ' triage.txt
 check "triage writes findings.md" grep -q 'builder:lint-cont-missing' findings/findings.md
 check "triage writes the minimized case as text" test -n "$(ls findings/*.txt 2>/dev/null)"
@@ -50,6 +50,26 @@ check "triage writes the minimized case as text" test -n "$(ls findings/*.txt 2>
 "$pgdfuzz" encode "$src/corpus/builder/4k-39-three-levels-kernel-map.txt" -o crashes/crash-clean
 "$pgdfuzz" triage --fuzzers fuzzers --out findings2 crashes > triage2.txt 2>&1
 check "non-reproducing file reported flaky" grep -q 'flaky: crashes/crash-clean' triage2.txt
+
+# minimize and merge: thin commands over libFuzzer's -minimize_crash and
+# -merge.
+cp crashes/crash-0 min-in
+"$pgdfuzz" minimize --fuzzer fuzzers/fuzz_builder --time 5 -o min-out min-in > min.txt 2>&1; rc=$?
+check "minimize exits 0" test $rc -eq 0
+check "minimize says what it did" grep -q '^pgdfuzz minimize: min-in: [0-9]* -> [0-9]* bytes in min-out' min.txt
+check "the minimized file is no larger" test "$(stat -c %s min-out)" -le "$(stat -c %s min-in)"
+"$pgdfuzz" repro --fuzzer fuzzers/fuzz_builder --raw-input min-out > min-repro.txt 2>&1; rc=$?
+check "the minimized file still gives the finding" grep -q '^signature: builder:lint-cont-missing:' min-repro.txt
+"$pgdfuzz" minimize --fuzzer "$fuzz_dir/fuzz_builder" --time 3 -o none-out min-in > min2.txt 2>&1; rc=$?
+check "minimizing a file that does not crash exits 1" test $rc -eq 1
+check "and writes nothing" test ! -e none-out
+mkdir -p merge-in
+cp corpus/idmap/* merge-in/
+"$pgdfuzz" merge --fuzzer "$fuzz_dir/fuzz_idmap" merged merge-in > merge.txt 2>&1; rc=$?
+check "merge exits 0" test $rc -eq 0
+check "merge keeps some of the inputs" test "$(ls merged | wc -l)" -ge 1
+check "merge keeps no more than it was given" test "$(ls merged | wc -l)" -le "$(ls merge-in | wc -l)"
+check "merge says what it did" grep -q '^pgdfuzz merge: [0-9]* inputs -> merged now holds' merge.txt
 
 # repro with the planted core reproduces it; the real core does not.
 "$canary_cli" repro "$src/cli/tests/planted.txt" > repro.txt; rc=$?

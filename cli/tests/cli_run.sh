@@ -108,5 +108,5 @@ cp -r stubs tree/build/fuzz/fuzz
 (cd elsewhere && ../tree/build/release/cli/pgdfuzz triage --harness walker --out ../tri ../one.bin) \
 	> tri.txt 2>&1; rc=$?
 check "triage finds the fuzzers from the binary's location (exit 0)" test $rc -eq 0
-check "triage says '1 file'" grep -q '1 file -> 0 distinct findings, 1 flaky' tri.txt
+check "triage says '1 file'" grep -q '1 file -> 0 root causes, 0 distinct findings, 1 flaky' tri.txt
 exit $fail
