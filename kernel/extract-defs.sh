@@ -18,6 +18,13 @@ function flush() { printf "#line %d \"%s\"\n%s", start, FILENAME, buf; buf = "";
 # Continuation lines of a directive or macro being copied.
 cont { if (grab == "macro") buf = buf $0 "\n"; else print; cont = ($0 ~ /\\$/); if (!cont && grab == "macro") flush(); next }
 grab == "func" { buf = buf $0 "\n"; if ($0 ~ /^}/) flush(); next }
+grab == "asm" { buf = buf $0 "\n"; if ($1 == ".endm") flush(); next }
+$1 == ".macro" {
+	name = $2
+	sub(/,.*/, "", name)
+	if (name in wanted) { found[name] = 1; start = NR; buf = $0 "\n"; grab = "asm" }
+	next
+}
 /^struct[ \t]+[A-Za-z0-9_]+[ \t]*\{/ {
 	name = $2
 	if (name in wanted) { found[name] = 1; start = NR; buf = $0 "\n"; grab = "func" }

@@ -1,5 +1,4 @@
 /* The relocation routine's shim values (kernel/shim/reloc), read from C. */
-#define PAGE_SHIFT 12
 #include <asm/kexec.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
