@@ -81,11 +81,15 @@ static void values(uint64_t v[FID_NCONST])
 	v[FID_PUD_TABLE_PXN] = PUD_TABLE_PXN;
 	v[FID_P4D_TABLE_PXN] = P4D_TABLE_PXN;
 	v[FID_PTE_CONT] = PTE_CONT;
+#ifdef PTE_SWBITS_MASK /* not in 6.1 */
 	v[FID_PTE_SWBITS] = PTE_SWBITS_MASK;
+#endif
 	v[FID_TCR_T0SZ_48] = TCR_T0SZ(48);
 	v[FID_PMD_SECT_KERNEL] = pgprot_val(mk_pmd_sect_prot(PAGE_KERNEL));
+#ifdef PTE_MAYBE_SHARED /* LPA2 trees (6.9+) */
 	v[FID_PTE_MAYBE_SHARED] = PTE_MAYBE_SHARED;
 	v[FID_LPA2_ENABLED] = lpa2_is_enabled();
+#endif
 	v[FID_PA_BITS] = CONFIG_ARM64_PA_BITS;
 	v[FID_BITS_PER_LONG] = __BITS_PER_LONG;
 }

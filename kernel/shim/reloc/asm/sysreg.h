@@ -3,6 +3,8 @@
  * the tree's GENMASK for assembly. */
 #define __BITS_PER_LONG	     64
 #define __BITS_PER_LONG_LONG 64
+#define BITS_PER_LONG	     64 /* 6.1's __GENMASK */
+#define BITS_PER_LONG_LONG   64
 #include <linux/const.h>
 #ifndef __ASSEMBLY__ /* C: the fidelity test reads these */
 #include "gen/compiler.h"
