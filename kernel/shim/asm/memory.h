@@ -1,10 +1,19 @@
-/* pgdfuzz kernel shim: page size for the configuration on the command line
- * (-DPAGE_SHIFT=12|14|16 -DVA_BITS=N [-DSHIM_PA_52]). */
+/* pgdfuzz kernel shim: <asm/memory.h>. The tree's memory.h needs the
+ * kernel's whole memory layout; the page size and VA_BITS the code under
+ * test uses come from the tree (asm/page-def.h compiled, VA_BITS extracted
+ * from asm/memory.h), with the configuration's CONFIG_* values from
+ * generated/autoconf.h (evaluated from the tree's Kconfig). */
 #ifndef PGDFUZZ_SHIM_ASM_MEMORY_H
 #define PGDFUZZ_SHIM_ASM_MEMORY_H
+#include <linux/kconfig.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
-#define PAGE_SIZE     (1UL << PAGE_SHIFT)
-#define PAGE_MASK     (~(PAGE_SIZE - 1))
-#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
-#define PAGE_OFFSET   (~0UL << VA_BITS)
+
+#include <asm/page-def.h>
+
+#include "gen/memory.h"
+#include "gen/align.h"
+#include "gen/mm.h"
+#include "gen/pfn.h"
+#include "gen/memory_model.h"
 #endif

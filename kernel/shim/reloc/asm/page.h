@@ -1,6 +1,8 @@
 #ifndef PGDFUZZ_SHIM_PAGE_H
 #define PGDFUZZ_SHIM_PAGE_H
-/* Shim for relocate_kernel.S: the granule, from -DPAGE_SHIFT. */
-#define PAGE_SIZE (1 << PAGE_SHIFT)
-#define PAGE_MASK (~(PAGE_SIZE - 1))
+/* Shim for relocate_kernel.S: the granule from the tree's asm/page-def.h
+ * under the configuration's generated/autoconf.h. */
+#include <linux/kconfig.h>
+
+#include <asm/page-def.h>
 #endif

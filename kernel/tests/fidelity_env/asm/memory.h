@@ -1,0 +1,9 @@
+#include <linux/kconfig.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
+#include <asm/page-def.h>
+#include "gen/memory.h"
+#include "gen/align.h"
+#include "gen/mm.h"
+#include "gen/pfn.h"
+#include "gen/memory_model.h"
