@@ -456,11 +456,12 @@ static int shape_interval(void *opaque, const struct ref_interval *got)
 		kind = "undeclared-cont";
 	if (!kind)
 		return 0;
+	bool block = !strcmp(kind, "undeclared-block");
 	oracle_finding(ctx->verdict, ctx->prefix, kind, ctx->geometry, got->level,
 		       "%s declares no %s, but VA 0x%016llx is mapped by a level %d %s",
-		       ctx->target->name, got->level < 3 ? "blocks" : "contiguous ranges",
+		       ctx->target->name, block ? "blocks" : "contiguous ranges",
 		       (unsigned long long)got->va, got->level,
-		       got->level < 3 ? "block" : "contiguous page");
+		       block ? "block" : "leaf with the contiguous bit");
 	ctx->verdict->located = true;
 	ctx->verdict->where = got->va;
 	return 1;
@@ -730,6 +731,13 @@ static void report_differential(const struct pgd_case *c, const struct pgd_tree 
 		      note[0] ? "; " : "", note);
 }
 
+static const char *status_name(int ret)
+{
+	static const char *const names[] = {"ok",     "invalid",    "no-memory",
+					    "unsafe", "not-mapped", "bad-memory"};
+	return ret >= 0 && ret <= PGDFUZZ_EINTERNAL ? names[ret] : "unknown";
+}
+
 /* ---- builder cases: map, protect, copy ---------------------------------------- */
 
 /* The PA [va, last] is mapped to by one earlier map (update_mapping_prot's
@@ -915,6 +923,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		    refused && t->refusal_writes_nothing &&
 		    (physmem_write_count(oracle->mem) != writes ||
 		     (snapshot && memory_changed(oracle->before, oracle->mem, &changed_at)));
+		char where_changed[48] = "";
+		if (changed_at)
+			snprintf(where_changed, sizeof(where_changed), " (first at PA 0x%llx)",
+				 (unsigned long long)changed_at);
 		if (ret == PGDFUZZ_OK && !valid)
 			oracle_finding(
 			    verdict, prefix, "accepted-invalid", geometry, PGD_NO_LEVEL,
@@ -928,16 +940,13 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 				       "rejected: %s",
 				       i, case_op_name(op->kind), r.reason);
 		else if (wrote)
-			oracle_finding(
-			    verdict, prefix, "wrote-on-reject", geometry, r.reason_level,
-			    "op %u (%s) was refused (status %d: %s) but changed memory%s", i,
-			    case_op_name(op->kind), ret, r.reason,
-			    changed_at ? " (first at PA " : "");
+			oracle_finding(verdict, prefix, "wrote-on-reject", geometry, r.reason_level,
+				       "op %u (%s) was refused (%s%s%s) but changed memory%s", i,
+				       case_op_name(op->kind), status_name(ret),
+				       r.reason[0] ? ": " : "", r.reason, where_changed);
 		else if (ret == PGDFUZZ_EINTERNAL)
 			oracle_finding(verdict, prefix, "internal", geometry, r.reason_level,
 				       "op %u: %s", i, r.reason);
-		if (verdict->finding && changed_at)
-			oracle_detail(verdict, "0x%llx)\n", (unsigned long long)changed_at);
 		if (verdict->finding)
 			break;
 		if (refused) {
@@ -998,6 +1007,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		if (unmaps)
 			oracle_detail(verdict,
 				      "differential against core: not compared (unmap op)\n");
+		else if (intent.failed)
+			/* The failed op may have mapped part of its range. */
+			oracle_detail(verdict, "differential against core: not compared (an "
+					       "allocation failed)\n");
 		else
 			report_differential(c, &tree, oracle->mem, &log, prefix, geometry, verdict);
 	}
@@ -1026,13 +1039,6 @@ static struct pgd_geometry walk_geometry(const struct pgd_geometry *base, const 
 	geo.levels = (unsigned)(4 - h->start_level);
 	geo.root_entries = h->ia_bits > root_shift ? 1u << (h->ia_bits - root_shift) : 1;
 	return geo;
-}
-
-static const char *status_name(int ret)
-{
-	static const char *const names[] = {"ok",     "invalid",    "no-memory",
-					    "unsafe", "not-mapped", "bad-memory"};
-	return ret >= 0 && ret <= PGDFUZZ_EINTERNAL ? names[ret] : "unknown";
 }
 
 /* One identity map: call, then registers, start level, lint and intent.
