@@ -2,7 +2,8 @@
  *
  *   pgdfuzz run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR] [HARNESS...]
  *   pgdfuzz run --kernel-src LINUX [--kernel-config NAME] [--all-findings] ... [TARGET...]
- *   pgdfuzz repro [--harness H] FILE
+ *   pgdfuzz run --target DIR ...
+ *   pgdfuzz repro [--harness H] [--target DIR] FILE
  *   pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE
  *   pgdfuzz triage [--out DIR] [--harness H] DIR...
  *   pgdfuzz show [--raw] CASE
@@ -33,12 +34,18 @@ static int usage(void)
 	    "                       --kernel-config 4k-48 etc. fuzzes one configuration,\n"
 	    "                       --all-findings also stops on the written-up kernel\n"
 	    "                       findings of kernel/known-findings.txt\n"
+	    "  run --target DIR [--time D] [--jobs N] [--out DIR]\n"
+	    "                       campaign on your own page-table code: DIR holds its\n"
+	    "                       sources, an adapter and pgdfuzz-target.txt (builds\n"
+	    "                       build/target-<name>-<hash> first if needed)\n"
 	    "  repro [--harness H] FILE   judge one input, print verdict and divergence\n"
+	    "  repro --target DIR FILE    judge one input with DIR's target\n"
 	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n"
 	    "                       judge one input with the tree's kernel backends\n"
 	    "  triage [--out DIR] [--harness H] DIR...\n"
 	    "                       reproduce, deduplicate and minimize crash files\n"
-	    "  show [--raw] CASE    the case and its tables (ptdump or raw form)\n"
+	    "  show [--raw] [--target DIR] CASE\n"
+	    "                       the case and its tables (ptdump or raw form)\n"
 	    "  encode TEXT -o BIN   text case to binary\n"
 	    "  decode BIN           binary case to text\n\n"
 	    "harnesses: builder idmap reloc walker\n"
@@ -102,7 +109,10 @@ static struct oracle *judge_case(int argc, char **argv, const char *usage_text, 
 		*rc = cli_error("out of memory");
 		return NULL;
 	}
-	oracle_run(oracle, c, verdict);
+	if (cli_judge_target)
+		oracle_run_target(oracle, cli_judge_target, NULL, c, verdict);
+	else
+		oracle_run(oracle, c, verdict);
 	return oracle;
 }
 
@@ -215,6 +225,9 @@ int cmd_repro(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--kernel-src"))
 			return repro_kernel(argc, argv);
+	int target_rc = cli_target_option(&argc, argv);
+	if (target_rc > 0)
+		return target_rc;
 
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
@@ -241,7 +254,9 @@ int cmd_show(int argc, char **argv)
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	bool raw = false;
-	int rc;
+	int rc = cli_target_option(&argc, argv);
+	if (rc > 0)
+		return rc;
 	struct oracle *oracle = judge_case(argc, argv, "pgdfuzz show [--raw] [--harness H] CASE",
 					   &raw, &c, &verdict, &rc);
 	if (!oracle)

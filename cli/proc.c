@@ -196,7 +196,9 @@ void cli_harness_target(const char *fuzzers, enum case_harness harness, struct c
 
 void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
 {
-	if (t->backend[0])
+	if (t->target_dir)
+		snprintf(buf, len, "pgdfuzz repro --target %s %s", t->target_dir, file);
+	else if (t->backend[0])
 		snprintf(buf, len, "pgdfuzz repro --kernel-src %s --backend %s %s", t->kernel_src,
 			 t->backend, file);
 	else
