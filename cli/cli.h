@@ -111,7 +111,10 @@ int cli_target_option(int *argc, char **argv);
 /* The declaration repro and show judge with (NULL: core). */
 struct pgdfuzz_target;
 extern const struct pgdfuzz_target *cli_judge_target;
-/* The user's target of a target build. False in any other build. */
+/* The case harness a target's fuzzer decodes its inputs as. */
+enum case_harness cli_target_harness(const struct pgdfuzz_target *target);
+/* The user's target of a target build (real: --target's real path, NULL:
+ * the one cli_target_option entered). False in any other build. */
 bool cli_user_target(const char *real, struct cli_target *t);
 
 /* ---- finding groups ----------------------------------------------------- */

@@ -42,7 +42,7 @@ static int usage(void)
 	    "  repro --target DIR FILE    judge one input with DIR's target\n"
 	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n"
 	    "                       judge one input with the tree's kernel backends\n"
-	    "  triage [--out DIR] [--harness H] DIR...\n"
+	    "  triage [--out DIR] [--harness H] [--target DIR] DIR...\n"
 	    "                       reproduce, deduplicate and minimize crash files\n"
 	    "  show [--raw] [--target DIR] CASE\n"
 	    "                       the case and its tables (ptdump or raw form)\n"
@@ -93,6 +93,11 @@ static int parse_case_args(int argc, char **argv, const char *usage_text, bool *
 	}
 	if (!file)
 		return cli_error("usage: %s", usage_text);
+	if (cli_judge_target && !forced) {
+		/* What the target's fuzzer decodes its inputs as. */
+		forced = true;
+		harness = cli_target_harness(cli_judge_target);
+	}
 	return load_case(file, forced, harness, c);
 }
 

@@ -28,6 +28,7 @@ const struct pgdfuzz_target *cli_judge_target;
 
 #ifdef PGDFUZZ_USER_TARGET_DIR
 extern const struct pgdfuzz_target pgdfuzz_target;
+static char entered[PATH_MAX]; /* the real path of --target DIR */
 #endif
 
 #define MAX_WORDS 64
@@ -207,7 +208,10 @@ static int build_and_exec(const char *real)
 	fprintf(stderr, "pgdfuzz: building target %s in %s (log: %s)\n", real, bdir, log);
 	snprintf(define, sizeof(define), "-DPGDFUZZ_TARGET_DIR=%s", real);
 	char *configure[] = {"cmake", "--preset", "fuzz", "-B", bdir, define, NULL};
-	int rc = run_logged(configure, log);
+	char cache[PATH_MAX + 32];
+	snprintf(cache, sizeof(cache), "%s/CMakeCache.txt", bdir);
+	/* Configured once; the build re-runs CMake if the manifest changed. */
+	int rc = access(cache, R_OK) ? run_logged(configure, log) : 0;
 	if (rc != 0) {
 		print_errors(log);
 		return cli_error("configuring the target build failed (exit %d); see %s", rc, log);
@@ -249,6 +253,7 @@ int cli_target_enter(const char *dir, char *real, size_t len)
 			    "%s: the adapter is built for target ABI %u, pgdfuzz has %u", real,
 			    pgdfuzz_target.abi, PGDFUZZ_TARGET_ABI);
 		cli_judge_target = &pgdfuzz_target;
+		snprintf(entered, sizeof(entered), "%s", real);
 		return 0;
 	}
 #endif
@@ -274,6 +279,11 @@ int cli_target_option(int *argc, char **argv)
 	return -1;
 }
 
+enum case_harness cli_target_harness(const struct pgdfuzz_target *target)
+{
+	return target->ops.map || target->ops.protect ? CASE_HARNESS_BUILDER : CASE_HARNESS_IDMAP;
+}
+
 bool cli_user_target(const char *real, struct cli_target *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -284,7 +294,7 @@ bool cli_user_target(const char *real, struct cli_target *t)
 	snprintf(t->binary, sizeof(t->binary), "%s", PGDFUZZ_USER_TARGET_FUZZER);
 	snprintf(t->seeds, sizeof(t->seeds), "%s/%s", PGDFUZZ_USER_TARGET_CORPUS,
 		 case_harness_name(t->harness));
-	t->target_dir = real;
+	t->target_dir = real ? real : entered;
 	return true;
 #else
 	(void)real;
