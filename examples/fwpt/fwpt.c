@@ -29,8 +29,10 @@ int fwpt_init(struct fwpt *pt, unsigned va_bits, bool upper, struct fwpt_platfor
 
 /* The entry for va at leaf_level, creating tables on the way if create;
  * NULL with *status set otherwise: FWPT_EBUSY if a block is in the way,
- * FWPT_OK if a table is simply missing (check pass). */
-static uint64_t *entry_for(struct fwpt *pt, uint64_t va, int leaf_level, bool create, int *status)
+ * FWPT_OK if a table is simply missing (check pass; *missing is the level
+ * whose entry is empty). */
+static uint64_t *entry_for(struct fwpt *pt, uint64_t va, int leaf_level, bool create, int *status,
+			   int *missing)
 {
 	uint64_t *table = pt->platform.table(pt->platform.ctx, pt->root_pa);
 	for (int level = pt->root_level; level < leaf_level; level++) {
@@ -43,6 +45,7 @@ static uint64_t *entry_for(struct fwpt *pt, uint64_t va, int leaf_level, bool cr
 			uint64_t pa;
 			if (!create) {
 				*status = FWPT_OK;
+				*missing = level;
 				return 0;
 			}
 			if (pt->tables_used == FWPT_MAX_TABLES ||
@@ -83,11 +86,20 @@ int fwpt_map(struct fwpt *pt, uint64_t va, uint64_t pa, uint64_t size, uint64_t 
 	for (int pass = 0; pass < 2; pass++) {
 		for (uint64_t off = 0; off < size;) {
 			bool block = block_step(va + off, pa + off, size - off, pages_only);
-			int status = FWPT_OK;
-			uint64_t *slot = entry_for(pt, va + off, block ? 2 : 3, pass == 1, &status);
+			int status = FWPT_OK, missing = 0;
+			uint64_t *slot =
+			    entry_for(pt, va + off, block ? 2 : 3, pass == 1, &status, &missing);
 			uint64_t want = leaf(pa + off, attrs, block);
 			if (!slot && status != FWPT_OK)
 				return status;
+			if (!slot) {
+				/* Nothing below an empty entry can conflict: skip
+				 * what it would map. */
+				uint64_t span = 1ULL << (12 + 9 * (3 - missing));
+				uint64_t next = ((va + off) | (span - 1)) - va + 1;
+				off = next < size && next > off ? next : size;
+				continue;
+			}
 			if (slot && *slot && *slot != want)
 				return FWPT_EBUSY; /* a live entry or a table */
 			if (slot && pass == 1)
