@@ -62,11 +62,13 @@ static bool read_manifest(const char *dir, struct manifest *m, char *err, size_t
 		if (!key)
 			continue;
 		bool known = !strcmp(key, "sources") || !strcmp(key, "include") ||
-			     !strcmp(key, "define") || !strcmp(key, "cflags");
+			     !strcmp(key, "define") || !strcmp(key, "cflags") ||
+			     !strcmp(key, "geometries");
 		if (!known) {
 			snprintf(err, len,
-				 "%s:%u: unknown key '%s' (sources, include, define, cflags)", path,
-				 number, key);
+				 "%s:%u: unknown key '%s' (sources, include, define, cflags, "
+				 "geometries)",
+				 path, number, key);
 			fclose(f);
 			return false;
 		}
@@ -77,6 +79,8 @@ static bool read_manifest(const char *dir, struct manifest *m, char *err, size_t
 				fclose(f);
 				return false;
 			}
+			if (!strcmp(key, "geometries"))
+				continue; /* the build passes them to the judge */
 			char *word = m->words[nwords++];
 			if (!strcmp(key, "sources")) {
 				snprintf(word, PATH_MAX, "%s/%s", dir, w);
@@ -252,7 +256,8 @@ int cli_target_enter(const char *dir, char *real, size_t len)
 			return cli_error(
 			    "%s: the adapter is built for target ABI %u, pgdfuzz has %u", real,
 			    pgdfuzz_target.abi, PGDFUZZ_TARGET_ABI);
-		cli_judge_target = &pgdfuzz_target;
+		cli_judge_target =
+		    oracle_target_only(&pgdfuzz_target, PGDFUZZ_USER_TARGET_GEOMETRIES);
 		snprintf(entered, sizeof(entered), "%s", real);
 		return 0;
 	}

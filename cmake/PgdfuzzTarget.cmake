@@ -5,10 +5,12 @@
 #   include DIR...         include directories
 #   define NAME[=VALUE]... preprocessor definitions
 #   cflags FLAG...         further compiler flags
-# Geometries are the declaration's (pgdfuzz_target.geometries).
+#   geometries CLASS...    only these geometry classes (4k-39, 16k-*: fnmatch
+#                          patterns on signature names), on top of the
+#                          declaration's pgdfuzz_target.geometries
 
 # pgdfuzz_read_manifest(<dir>): sets TARGET_SOURCES, TARGET_INCLUDES,
-# TARGET_DEFINES, TARGET_CFLAGS in the caller; a bad line or a missing file
+# TARGET_DEFINES, TARGET_CFLAGS, TARGET_GEOMETRIES in the caller; a bad line or a missing file
 # is a fatal error naming "<manifest>:<line>".
 function(pgdfuzz_read_manifest dir)
   set(manifest ${dir}/pgdfuzz-target.txt)
@@ -24,6 +26,7 @@ function(pgdfuzz_read_manifest dir)
   set(includes ${dir})
   set(defines)
   set(cflags)
+  set(geometries)
   foreach(line IN LISTS lines)
     math(EXPR number "${number} + 1")
     string(REGEX REPLACE "#.*" "" line "${line}")
@@ -48,9 +51,11 @@ function(pgdfuzz_read_manifest dir)
       list(APPEND defines ${words})
     elseif(key STREQUAL "cflags")
       list(APPEND cflags ${words})
+    elseif(key STREQUAL "geometries")
+      list(APPEND geometries ${words})
     else()
       message(FATAL_ERROR "${manifest}:${number}: unknown key '${key}' (sources, include, "
-        "define, cflags)")
+        "define, cflags, geometries)")
     endif()
   endforeach()
   if(NOT sources)
@@ -60,6 +65,8 @@ function(pgdfuzz_read_manifest dir)
   set(TARGET_INCLUDES ${includes} PARENT_SCOPE)
   set(TARGET_DEFINES ${defines} PARENT_SCOPE)
   set(TARGET_CFLAGS ${cflags} PARENT_SCOPE)
+  string(REPLACE ";" " " geometries "${geometries}")
+  set(TARGET_GEOMETRIES "${geometries}" PARENT_SCOPE)
 endfunction()
 
 # pgdfuzz_target_dir(<name> <dir> [defines...]): the object library
@@ -75,9 +82,14 @@ function(pgdfuzz_target_dir name dir)
   add_executable(fuzz_target_${name} ${PROJECT_SOURCE_DIR}/fuzz/fuzz_target.c
     $<TARGET_OBJECTS:target_${name}>)
   target_link_libraries(fuzz_target_${name} PRIVATE pgdfuzz_oracle)
+  target_compile_definitions(fuzz_target_${name} PRIVATE
+    PGDFUZZ_TARGET_GEOMETRIES="${TARGET_GEOMETRIES}")
+  set_property(TARGET target_${name} PROPERTY PGDFUZZ_GEOMETRIES "${TARGET_GEOMETRIES}")
   pgdfuzz_link_engine(fuzz_target_${name})
   add_dependencies(fuzz_target_${name} corpus_bin)
   add_executable(test_target_${name} ${PROJECT_SOURCE_DIR}/examples/test_target_cases.c
     $<TARGET_OBJECTS:target_${name}>)
   target_link_libraries(test_target_${name} PRIVATE pgdfuzz_oracle pgdfuzz_case)
+  target_compile_definitions(test_target_${name} PRIVATE
+    PGDFUZZ_TARGET_GEOMETRIES="${TARGET_GEOMETRIES}")
 endfunction()

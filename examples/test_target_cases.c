@@ -16,6 +16,10 @@
 
 extern const struct pgdfuzz_target pgdfuzz_target;
 
+#ifndef PGDFUZZ_TARGET_GEOMETRIES
+#define PGDFUZZ_TARGET_GEOMETRIES ""
+#endif
+
 static bool expectation(const char *text, const char *key, const char *who, char *out, size_t len)
 {
 	char prefix[96];
@@ -57,7 +61,9 @@ int main(int argc, char **argv)
 		text[size] = 0;
 		free(data);
 		if (expectation(text, "expect", argv[1], want, sizeof(want))) {
-			oracle_run_target(oracle, &pgdfuzz_target, NULL, &c, &verdict);
+			oracle_run_target(
+			    oracle, oracle_target_only(&pgdfuzz_target, PGDFUZZ_TARGET_GEOMETRIES),
+			    NULL, &c, &verdict);
 			const char *got = verdict.finding ? verdict.signature : "clean";
 			bool ok = !fnmatch(want, got, 0);
 			if (ok &&

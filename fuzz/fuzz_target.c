@@ -6,7 +6,15 @@
 
 extern const struct pgdfuzz_target pgdfuzz_target;
 
+/* The manifest's "geometries" line, if any (cmake/PgdfuzzTarget.cmake). */
+#ifndef PGDFUZZ_TARGET_GEOMETRIES
+#define PGDFUZZ_TARGET_GEOMETRIES ""
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	return oracle_fuzz_target_one(&pgdfuzz_target, data, size);
+	static const struct pgdfuzz_target *target;
+	if (!target)
+		target = oracle_target_only(&pgdfuzz_target, PGDFUZZ_TARGET_GEOMETRIES);
+	return oracle_fuzz_target_one(target, data, size);
 }

@@ -17,6 +17,7 @@
 #include "builtin.h"
 #include "internal.h"
 
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1258,6 +1259,53 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 	judge_one_idmap(oracle, &r, prefix, &base, ranges, nranges, prot, flags & honoured_flags(t),
 			valid, highest, verdict);
 	run_fini(&r);
+}
+
+/* ---- a manifest's geometries -------------------------------------------------- */
+
+static struct {
+	struct pgdfuzz_target target;
+	bool (*accepts)(const struct pgdfuzz_geometry *geo);
+	char list[512];
+} only;
+
+static bool only_accepts(const struct pgdfuzz_geometry *g)
+{
+	struct pgd_geometry geo = {.page_shift = g->page_shift,
+				   .va_bits = g->va_bits,
+				   .ia_bits = g->ia_bits,
+				   .start_level = g->start_level,
+				   .levels = g->levels,
+				   .root_entries = g->root_entries,
+				   .pa_bits = g->pa_bits,
+				   .lpa2 = g->lpa2,
+				   .lpa = g->lpa};
+	char name[48], pattern[64];
+	pgd_geometry_class(&geo, name, sizeof(name));
+	bool listed = false;
+	for (const char *at = only.list; *at && !listed;) {
+		size_t n = strcspn(at, " ,\t");
+		if (n && n < sizeof(pattern)) {
+			memcpy(pattern, at, n);
+			pattern[n] = 0;
+			listed = !fnmatch(pattern, name, 0);
+		}
+		at += n;
+		at += strspn(at, " ,\t");
+	}
+	return listed && (!only.accepts || only.accepts(g));
+}
+
+const struct pgdfuzz_target *oracle_target_only(const struct pgdfuzz_target *target,
+						const char *list)
+{
+	if (!list || !list[0])
+		return target;
+	only.target = *target;
+	only.accepts = target->geometries.accepts;
+	snprintf(only.list, sizeof(only.list), "%s", list);
+	only.target.geometries.accepts = only_accepts;
+	return &only.target;
 }
 
 /* ---- entry ------------------------------------------------------------------- */

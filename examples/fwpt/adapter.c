@@ -45,16 +45,11 @@ static int fw_map(struct pgdfuzz_env *env, uint64_t root_pa, const struct pgdfuz
 	    fwpt_map(&pt, req->va, req->pa, req->size, req->prot, req->flags & PGDFUZZ_NO_BLOCK));
 }
 
-static bool fw_geometry(const struct pgdfuzz_geometry *geo)
-{
-	return geo->va_bits == 39 || geo->va_bits == 48;
-}
-
 PGDFUZZ_TARGET = {
     .abi = PGDFUZZ_TARGET_ABI,
     .name = "fwpt",
     .description = "examples/fwpt: firmware-style iterative builder, 4K, 2M blocks, 16 tables",
-    .geometries = {.granules = 4096, .accepts = fw_geometry},
+    .geometries = {.granules = 4096}, /* and the manifest's "geometries" */
     .contract = {.flags = PGDFUZZ_NO_BLOCK | PGDFUZZ_NO_CONT},
     .ops = {.init = fw_init, .map = fw_map},
     .may_block = true,
