@@ -214,6 +214,7 @@ static int usage(FILE *out, int status)
 		     "  --fuzzers DIR       directory of fuzz_<harness> binaries\n"
 		     "  --minimize-time D   total time for minimizing findings (default 2m)\n"
 		     "  --kernel-src DIR    fuzz the arm64 page-table code of a Linux tree\n"
+		     "  --target DIR        fuzz your own builder (sources, adapter, manifest)\n"
 		     "  --kernel-config C   one kernel configuration (4k-48, ...)\n"
 		     "  --all-findings      also stop on written-up kernel findings\n\n"
 		     "Exit status: 0 clean, 1 findings, 2 bad arguments or nothing fuzzed,\n"
@@ -422,7 +423,7 @@ int cmd_run(int argc, char **argv)
 	int jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	enum cli_engine engine = CLI_LIBFUZZER;
 	const char *out = "pgdfuzz-out", *given_fuzzers = NULL, *kernel_dir = NULL,
-		   *kernel_config = NULL;
+		   *target_dir = NULL, *kernel_config = NULL;
 	bool all_findings = false, resume = false;
 	static struct engine_options options;
 	memset(&options, 0, sizeof(options));
@@ -468,6 +469,9 @@ int cmd_run(int argc, char **argv)
 			i++;
 		} else if (!strcmp(arg, "--kernel-src") && value) {
 			kernel_dir = value;
+			i++;
+		} else if (!strcmp(arg, "--target") && value) {
+			target_dir = value;
 			i++;
 		} else if (!strcmp(arg, "--kernel-config") && value) {
 			kernel_config = value;
@@ -531,7 +535,22 @@ int cmd_run(int argc, char **argv)
 	memset(&report, 0, sizeof(report));
 	size_t ntargets = 0;
 	char fuzzers[PATH_MAX] = "";
-	if (kernel_dir) {
+	static char user_target_dir[PATH_MAX];
+	if (target_dir) {
+		/* A user's target (cli/target_build.c): its build's fuzzer. */
+		if (kernel_dir || given_fuzzers || nnames || engine == CLI_AFL)
+			return cli_error(
+			    "--target: not with --kernel-src, --fuzzers, harness names "
+			    "or --engine afl");
+		int rc = cli_target_enter(target_dir, user_target_dir, sizeof(user_target_dir));
+		if (rc)
+			return rc;
+		if ((rc = prepare_out(out, resume)))
+			return rc;
+		if (!cli_user_target(user_target_dir, &targets[ntargets]))
+			return cli_error("internal: this pgdfuzz has no target built in");
+		ntargets++;
+	} else if (kernel_dir) {
 		if (engine == CLI_AFL)
 			return cli_error("kernel mode runs libFuzzer only (the fuzz preset); drop "
 					 "--engine afl");

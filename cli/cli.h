@@ -54,6 +54,7 @@ struct cli_target {
 	char backend[16];	/* kernel backend, "" for a harness */
 	const char *kernel_src; /* the kernel tree, NULL for a harness */
 	char *const *env;	/* "NAME=value" for every run of the binary, or NULL */
+	const char *target_dir; /* --target DIR, NULL otherwise */
 };
 
 /* The directory holding fuzz_<harness> binaries for an engine: --fuzzers,
@@ -104,6 +105,26 @@ void cli_project_file(const char *relative, char *path, size_t len);
 /* True if signature matches a pattern of the allowlist list_path (one
  * fnmatch pattern per line, '#' comments, text after the pattern ignored). */
 bool cli_known_signature(const char *list_path, const char *signature);
+
+/* ---- a user's target (run/repro/show --target DIR, cli/target_build.c) --- */
+
+/* Enter target mode for DIR: checks the manifest and the sources' syntax
+ * (the compiler's message and CLI_USAGE_ERROR if they do not compile),
+ * then, unless this binary is DIR's target build, builds that and runs its
+ * pgdfuzz with cli_argv (never returning). 0 with real set to DIR's real
+ * path in the target build. */
+int cli_target_enter(const char *dir, char *real, size_t len);
+/* Take "--target DIR" out of argv and enter target mode: -1 if there is
+ * none, 0 in the target build (cli_judge_target set), else an exit status. */
+int cli_target_option(int *argc, char **argv);
+/* The declaration repro and show judge with (NULL: core). */
+struct pgdfuzz_target;
+extern const struct pgdfuzz_target *cli_judge_target;
+/* The case harness a target's fuzzer decodes its inputs as. */
+enum case_harness cli_target_harness(const struct pgdfuzz_target *target);
+/* The user's target of a target build (real: --target's real path, NULL:
+ * the one cli_target_option entered). False in any other build. */
+bool cli_user_target(const char *real, struct cli_target *t);
 
 /* ---- finding groups ----------------------------------------------------- */
 

@@ -2,7 +2,8 @@
  *
  *   pgdfuzz run [--time D] [--jobs N] [--engine libfuzzer|afl] [--out DIR] [HARNESS...]
  *   pgdfuzz run --kernel-src LINUX [--kernel-config NAME] [--all-findings] ... [TARGET...]
- *   pgdfuzz repro [--harness H] FILE
+ *   pgdfuzz run --target DIR ...
+ *   pgdfuzz repro [--harness H] [--target DIR] FILE
  *   pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE
  *   pgdfuzz triage [--out DIR] [--harness H] DIR...
  *   pgdfuzz show [--raw] CASE
@@ -45,14 +46,20 @@ static int usage(FILE *out)
 	    "                       --kernel-config 4k-48 etc. fuzzes one configuration,\n"
 	    "                       --all-findings also stops on the written-up kernel\n"
 	    "                       findings of kernel/known-findings.txt\n"
+	    "  run --target DIR [--time D] [--jobs N] [--out DIR]\n"
+	    "                       campaign on your own page-table code: DIR holds its\n"
+	    "                       sources, an adapter and pgdfuzz-target.txt (builds\n"
+	    "                       build/target-<name>-<hash> first if needed)\n"
 	    "  repro [--fuzzer BIN] [--harness H] [--raw-input] FILE\n"
 	    "                       judge one input (with the fuzzer binary that found it),\n"
 	    "                       print verdict, each operation's outcome, divergence\n"
+	    "  repro --target DIR FILE    judge one input with DIR's target\n"
 	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n"
 	    "                       judge one input with the tree's kernel backends\n"
-	    "  triage [--out DIR] [--harness H] DIR...\n"
+	    "  triage [--out DIR] [--harness H] [--target DIR] DIR...\n"
 	    "                       reproduce, deduplicate and minimize crash files\n"
-	    "  show [--raw] CASE    the case, each operation's outcome, its tables\n"
+	    "  show [--raw] [--target DIR] CASE\n"
+	    "                       the case, each operation's outcome, its tables\n"
 	    "  encode TEXT -o BIN   text case to binary\n"
 	    "  decode BIN           binary case to text\n"
 	    "  minimize [--engine E] --harness H FILE\n"
@@ -114,6 +121,10 @@ void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const 
 	self_path(self, sizeof(self));
 	if (!realpath(file, abs_file))
 		snprintf(abs_file, sizeof(abs_file), "%s", file);
+	if (t->target_dir) {
+		snprintf(buf, len, "%s repro --target %s %s", self, t->target_dir, abs_file);
+		return;
+	}
 	if (t->backend[0]) {
 		snprintf(buf, len, "%s repro --kernel-src %s --backend %s %s", self, t->kernel_src,
 			 t->backend, abs_file);
@@ -229,6 +240,11 @@ static int parse_input_args(int argc, char **argv, const char *help, bool *raw_d
 	if (!a->file) {
 		fprintf(stderr, "pgdfuzz: no input file\n%s", help);
 		return CLI_USAGE_ERROR;
+	}
+	if (cli_judge_target && !a->forced) {
+		/* What the target's fuzzer decodes its inputs as. */
+		a->forced = true;
+		a->harness = cli_target_harness(cli_judge_target);
 	}
 	return 0;
 }
@@ -486,6 +502,9 @@ int cmd_repro(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--kernel-src"))
 			return repro_kernel(argc, argv);
+	int target_rc = cli_target_option(&argc, argv);
+	if (target_rc > 0)
+		return target_rc;
 
 	struct input_args a;
 	int rc = parse_input_args(argc, argv, repro_help, NULL, true, &a);
@@ -500,7 +519,10 @@ int cmd_repro(int argc, char **argv)
 	struct oracle *oracle = oracle_new();
 	if (!oracle)
 		return cli_error("out of memory");
-	oracle_run(oracle, &c, &verdict);
+	if (cli_judge_target)
+		oracle_run_target(oracle, cli_judge_target, NULL, &c, &verdict);
+	else
+		oracle_run(oracle, &c, &verdict);
 	char self[PATH_MAX];
 	self_path(self, sizeof(self));
 	/* Say loudly which code judged: a campaign's finding reproduces with
@@ -523,8 +545,11 @@ int cmd_show(int argc, char **argv)
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	bool raw = false;
+	int rc = cli_target_option(&argc, argv);
+	if (rc > 0)
+		return rc;
 	struct input_args a;
-	int rc = parse_input_args(argc, argv, show_help, &raw, false, &a);
+	rc = parse_input_args(argc, argv, show_help, &raw, false, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	if ((rc = load_input(&a, &c)))
@@ -532,7 +557,10 @@ int cmd_show(int argc, char **argv)
 	struct oracle *oracle = oracle_new();
 	if (!oracle)
 		return cli_error("out of memory");
-	oracle_run(oracle, &c, &verdict);
+	if (cli_judge_target)
+		oracle_run_target(oracle, cli_judge_target, NULL, &c, &verdict);
+	else
+		oracle_run(oracle, &c, &verdict);
 	if (raw) {
 		oracle_dump_tables(oracle, stdout, true);
 	} else {

@@ -184,6 +184,9 @@ int cmd_triage(int argc, char **argv)
 	const char *inputs[64];
 	size_t ninputs = 0;
 	memset(&t, 0, sizeof(t));
+	int target_rc = cli_target_option(&argc, argv);
+	if (target_rc > 0)
+		return target_rc;
 	for (int i = 1; i < argc; i++) {
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--out") && value) {
@@ -221,11 +224,24 @@ int cmd_triage(int argc, char **argv)
 	if (!ninputs)
 		return cli_error("no input directory or file\n%s", triage_help);
 	static char fuzzers[PATH_MAX];
-	if (!cli_find_fuzzers(engine, given, fuzzers, sizeof(fuzzers)))
-		return cli_error(
-		    "no fuzz_* binaries found; build the fuzz preset or pass --fuzzers");
-	for (int h = 0; h < CASE_HARNESS_COUNT; h++)
-		cli_harness_target(fuzzers, (enum case_harness)h, &t.targets[h]);
+	if (target_rc == 0) {
+		/* --target DIR: every file through the target's own fuzzer. */
+		static struct cli_target user;
+		if (given)
+			return cli_error("--target: not with --fuzzers");
+		if (!cli_user_target(NULL, &user))
+			return cli_error("internal: this pgdfuzz has no target built in");
+		for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+			t.targets[h] = user;
+		t.harness = user.harness;
+		t.forced = true;
+	} else {
+		if (!cli_find_fuzzers(engine, given, fuzzers, sizeof(fuzzers)))
+			return cli_error(
+			    "no fuzz_* binaries found; build the fuzz preset or pass --fuzzers");
+		for (int h = 0; h < CASE_HARNESS_COUNT; h++)
+			cli_harness_target(fuzzers, (enum case_harness)h, &t.targets[h]);
+	}
 	t.out = out;
 	char inputs_dir[PATH_MAX + 16];
 	snprintf(inputs_dir, sizeof(inputs_dir), "%s/inputs", out);

@@ -474,7 +474,8 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
 
 static struct oracle *shared_oracle;
 
-int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
+static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harness,
+		    const uint8_t *data, size_t size)
 {
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
@@ -482,7 +483,10 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 		abort(); /* out of host memory before any input: nothing to judge */
 	case_decode(data, size, &c);
 	c.harness = harness;
-	oracle_run(shared_oracle, &c, &verdict);
+	if (target)
+		oracle_run_target(shared_oracle, target, NULL, &c, &verdict);
+	else
+		oracle_run(shared_oracle, &c, &verdict);
 	static int report_only = -1, all_tables; /* the environment, read once */
 	if (report_only < 0) {
 		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
@@ -502,6 +506,17 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 	oracle_explain(shared_oracle, &c, &verdict, stderr, false);
 	fflush(stderr);
 	abort();
+}
+
+int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
+{
+	return fuzz_one(NULL, harness, data, size);
+}
+
+int oracle_fuzz_target_one(const struct pgdfuzz_target *target, const uint8_t *data, size_t size)
+{
+	bool builds = target->ops.map || target->ops.protect;
+	return fuzz_one(target, builds ? CASE_HARNESS_BUILDER : CASE_HARNESS_IDMAP, data, size);
 }
 
 void oracle_set_guest_coverage(uint8_t *counters, size_t len)

@@ -70,6 +70,17 @@ void oracle_run_target(struct oracle *oracle, const struct pgdfuzz_target *targe
 		       const char *prefix, const struct pgd_case *c,
 		       struct oracle_verdict *verdict);
 
+/* target restricted to the geometry classes in list (a target manifest's
+ * "geometries" line: "4k-39 4k-48 16k-*", fnmatch patterns on the class
+ * names of signatures), on top of its own declaration. One restriction
+ * per process; the result lives as long as the process. */
+const struct pgdfuzz_target *oracle_target_only(const struct pgdfuzz_target *target,
+						const char *list);
+
+/* oracle_fuzz_one() for a target: builder cases if it maps or protects,
+ * else identity-map cases; signatures start with its name. */
+int oracle_fuzz_target_one(const struct pgdfuzz_target *target, const uint8_t *data, size_t size);
+
 /* Real-kernel mode (only in builds with -DPGDFUZZ_KERNEL_SRC, see kernel/):
  * judge a builder case with the user's kernel code as backend "map_range" or
  * "mmu"; oracle_run_kernel never aborts, oracle_fuzz_kernel_one behaves as

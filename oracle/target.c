@@ -17,6 +17,7 @@
 #include "builtin.h"
 #include "internal.h"
 
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -458,11 +459,12 @@ static int shape_interval(void *opaque, const struct ref_interval *got)
 		kind = "undeclared-cont";
 	if (!kind)
 		return 0;
+	bool block = !strcmp(kind, "undeclared-block");
 	oracle_finding(ctx->verdict, ctx->prefix, kind, ctx->geometry, got->level,
 		       "%s declares no %s, but VA 0x%016llx is mapped by a level %d %s",
-		       ctx->target->name, got->level < 3 ? "blocks" : "contiguous ranges",
+		       ctx->target->name, block ? "blocks" : "contiguous ranges",
 		       (unsigned long long)got->va, got->level,
-		       got->level < 3 ? "block" : "contiguous page");
+		       block ? "block" : "leaf with the contiguous bit");
 	ctx->verdict->located = true;
 	ctx->verdict->where = got->va;
 	return 1;
@@ -734,6 +736,13 @@ static void report_differential(const struct pgd_case *c, const struct pgd_tree 
 			       (unsigned long long)where);
 	oracle_detail(verdict, "differential against core: %s%s%s\n", diff_class_name(class),
 		      note[0] ? "; " : "", note);
+}
+
+static const char *status_name(int ret)
+{
+	static const char *const names[] = {"ok",     "invalid",    "no-memory",
+					    "unsafe", "not-mapped", "bad-memory"};
+	return ret >= 0 && ret <= PGDFUZZ_EINTERNAL ? names[ret] : "unknown";
 }
 
 /* ---- builder cases: map, protect, copy ---------------------------------------- */
@@ -1011,6 +1020,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		    refused && t->refusal_writes_nothing &&
 		    (physmem_write_count(oracle->mem) != writes ||
 		     (snapshot && memory_changed(oracle->before, oracle->mem, &changed_at)));
+		char where_changed[48] = "";
+		if (changed_at)
+			snprintf(where_changed, sizeof(where_changed), " (first at PA 0x%llx)",
+				 (unsigned long long)changed_at);
 		if (ret == PGDFUZZ_OK && !valid)
 			oracle_finding(
 			    verdict, prefix, "accepted-invalid", geometry, PGD_NO_LEVEL,
@@ -1024,16 +1037,13 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 				       "rejected: %s",
 				       i, case_op_name(op->kind), r.reason);
 		else if (wrote)
-			oracle_finding(
-			    verdict, prefix, "wrote-on-reject", geometry, r.reason_level,
-			    "op %u (%s) was refused (status %d: %s) but changed memory%s", i,
-			    case_op_name(op->kind), ret, r.reason,
-			    changed_at ? " (first at PA " : "");
+			oracle_finding(verdict, prefix, "wrote-on-reject", geometry, r.reason_level,
+				       "op %u (%s) was refused (%s%s%s) but changed memory%s", i,
+				       case_op_name(op->kind), status_name(ret),
+				       r.reason[0] ? ": " : "", r.reason, where_changed);
 		else if (ret == PGDFUZZ_EINTERNAL)
 			oracle_finding(verdict, prefix, "internal", geometry, r.reason_level,
 				       "op %u: %s", i, r.reason);
-		if (verdict->finding && changed_at)
-			oracle_detail(verdict, "0x%llx)\n", (unsigned long long)changed_at);
 		if (!verdict->finding && ret == PGDFUZZ_EUNSAFE && !map && valid && op->size &&
 		    t->unsafe == PGDFUZZ_UNSAFE_REFUSES)
 			oracle_check_refusal(oracle, &tree, op, va, last, user_bits, r.reason_level,
@@ -1115,6 +1125,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		if (unmaps)
 			oracle_detail(verdict,
 				      "differential against core: not compared (unmap op)\n");
+		else if (intent.failed)
+			/* The failed op may have mapped part of its range. */
+			oracle_detail(verdict, "differential against core: not compared (an "
+					       "allocation failed)\n");
 		else
 			report_differential(c, &tree, oracle->mem, &log, prefix, geometry, verdict);
 	}
@@ -1143,13 +1157,6 @@ static struct pgd_geometry walk_geometry(const struct pgd_geometry *base, const 
 	geo.levels = (unsigned)(4 - h->start_level);
 	geo.root_entries = h->ia_bits > root_shift ? 1u << (h->ia_bits - root_shift) : 1;
 	return geo;
-}
-
-static const char *status_name(int ret)
-{
-	static const char *const names[] = {"ok",     "invalid",    "no-memory",
-					    "unsafe", "not-mapped", "bad-memory"};
-	return ret >= 0 && ret <= PGDFUZZ_EINTERNAL ? names[ret] : "unknown";
 }
 
 /* One identity map: call, then registers, start level, lint and intent.
@@ -1420,6 +1427,53 @@ static void judge_idmap(struct oracle *oracle, const struct pgdfuzz_target *t, c
 	judge_one_idmap(oracle, &r, prefix, &base, ranges, nranges, prot, flags & honoured_flags(t),
 			valid, highest, verdict);
 	run_fini(&r);
+}
+
+/* ---- a manifest's geometries -------------------------------------------------- */
+
+static struct {
+	struct pgdfuzz_target target;
+	bool (*accepts)(const struct pgdfuzz_geometry *geo);
+	char list[512];
+} only;
+
+static bool only_accepts(const struct pgdfuzz_geometry *g)
+{
+	struct pgd_geometry geo = {.page_shift = g->page_shift,
+				   .va_bits = g->va_bits,
+				   .ia_bits = g->ia_bits,
+				   .start_level = g->start_level,
+				   .levels = g->levels,
+				   .root_entries = g->root_entries,
+				   .pa_bits = g->pa_bits,
+				   .lpa2 = g->lpa2,
+				   .lpa = g->lpa};
+	char name[48], pattern[64];
+	pgd_geometry_class(&geo, name, sizeof(name));
+	bool listed = false;
+	for (const char *at = only.list; *at && !listed;) {
+		size_t n = strcspn(at, " ,\t");
+		if (n && n < sizeof(pattern)) {
+			memcpy(pattern, at, n);
+			pattern[n] = 0;
+			listed = !fnmatch(pattern, name, 0);
+		}
+		at += n;
+		at += strspn(at, " ,\t");
+	}
+	return listed && (!only.accepts || only.accepts(g));
+}
+
+const struct pgdfuzz_target *oracle_target_only(const struct pgdfuzz_target *target,
+						const char *list)
+{
+	if (!list || !list[0])
+		return target;
+	only.target = *target;
+	only.accepts = target->geometries.accepts;
+	snprintf(only.list, sizeof(only.list), "%s", list);
+	only.target.geometries.accepts = only_accepts;
+	return &only.target;
 }
 
 /* ---- entry ------------------------------------------------------------------- */

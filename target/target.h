@@ -205,6 +205,7 @@ struct pgdfuzz_ops {
 	/* Change the attributes of a live mapping (update_mapping_prot,
 	 * kvm_pgtable_stage2_relax_perms, ...). */
 	int (*protect)(struct pgdfuzz_env *env, uint64_t root_pa, const struct pgdfuzz_map *req);
+	/* No case asks for an unmap yet: declared for stage 2 and later ABIs. */
 	int (*unmap)(struct pgdfuzz_env *env, uint64_t root_pa, uint64_t va, uint64_t size);
 	/* Identity-map ranges with prot (may grow the input size: more levels
 	 * or a wider root, as the start-level rule dictates); *root_pa and
@@ -230,7 +231,8 @@ enum pgdfuzz_unsafe {
 	 * BUG is a finding the target's known-findings list may name. */
 	PGDFUZZ_UNSAFE_BUGS,
 	/* May leave the old entry and return success (mmu.c's p?d_set_huge):
-	 * the judge names the divergence "block-not-written". */
+	 * the intent check finds it; an explain hook can name it
+	 * ("block-not-written"). */
 	PGDFUZZ_UNSAFE_MAY_IGNORE,
 	/* Makes the change anyway: BBM findings are the target's. */
 	PGDFUZZ_UNSAFE_WRITES,
@@ -310,7 +312,12 @@ struct pgdfuzz_divergence {
 };
 
 /* The declaration: a target exports one of these, named pgdfuzz_target in
- * a --target adapter file (see PGDFUZZ_TARGET below). */
+ * a --target adapter file (see PGDFUZZ_TARGET below). The judge is steered
+ * by geometries, contract, ops, may_block, may_cont, unsafe (NOT_LIVE: no
+ * BBM check), refusal_writes_nothing, differential, idmap, pool_tables and
+ * explain; finer_in_block, adds_table_uxn and the other unsafe values
+ * document the target for its reports (the intent and BBM checks hold
+ * either way). */
 struct pgdfuzz_target {
 	unsigned abi;		 /* PGDFUZZ_TARGET_ABI */
 	const char *name;	 /* signatures start with it: "fwpt", "kernel-mmu" */
