@@ -159,7 +159,8 @@ void oracle_judge_idmap(struct oracle *oracle, const struct pgd_case *c,
 			pieces[at] = pieces[at - 1];
 			at--;
 		}
-		pieces[at] = (struct oracle_piece){.va = first,
+		pieces[at] = (struct oracle_piece){.op = -1,
+						   .va = first,
 						   .size = last - first + 1,
 						   .pa = first,
 						   .prot = prot,

@@ -58,6 +58,7 @@ struct oracle_piece {
 	bool either;
 	bool prev_mapped;
 	uint64_t prev_pa, prev_prot;
+	int op; /* the case op that decided the PA (last map), -1 unknown */
 };
 #define ORACLE_MAX_PIECES (4 * CASE_MAX_OPS + 4)
 
@@ -86,6 +87,7 @@ enum oracle_record_kind {
 struct oracle_record {
 	enum oracle_record_kind kind;
 	uint64_t va, last, pa, prot;
+	int op; /* index of the case op, for messages; -1 when not known */
 };
 struct oracle_intent {
 	struct oracle_record records[CASE_MAX_OPS];

@@ -60,8 +60,8 @@ static bool op_in_contract(const struct pgd_tree *tree, const struct case_op *op
 static void record(struct oracle_intent *intent, enum oracle_record_kind kind, uint64_t va,
 		   uint64_t last, uint64_t pa, uint64_t prot)
 {
-	intent->records[intent->count++] =
-	    (struct oracle_record){.kind = kind, .va = va, .last = last, .pa = pa, .prot = prot};
+	intent->records[intent->count++] = (struct oracle_record){
+	    .kind = kind, .va = va, .last = last, .pa = pa, .prot = prot, .op = -1};
 }
 
 /* ---- Differential against core ------------------------------------------ */

@@ -163,7 +163,14 @@ static int diverge(struct intent_walk *w, const char *kind, uint64_t va,
 		       "first divergence at VA 0x%016llx:", (unsigned long long)va);
 	w->verdict->located = true;
 	w->verdict->where = va;
-	if (piece && piece->mapped)
+	if (piece && piece->mapped && piece->op >= 0)
+		oracle_detail(w->verdict,
+			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx), "
+			      "as op %d mapped it\n",
+			      (unsigned long long)(piece->pa + (va - piece->va)),
+			      (unsigned long long)(piece->prot & w->mask),
+			      (unsigned long long)w->mask, piece->op);
+	else if (piece && piece->mapped)
 		oracle_detail(w->verdict,
 			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx)\n",
 			      (unsigned long long)(piece->pa + (va - piece->va)),
