@@ -64,6 +64,19 @@ check "repro --fuzzer with the real builder is clean (exit 0)" test $rc -eq 0
 "$pgdfuzz" repro --fuzzer "$fuzz_dir/fuzz_idmap" "$planted" > out.txt 2> err.txt; rc=$?
 check "a builder case given to fuzz_idmap is refused" test $rc -eq 2
 check "the harness mismatch is named" grep -q 'is a builder case; .* is the idmap harness' err.txt
+# scripts/pgdfuzz runs the checkout's pgdfuzz from any directory (when this
+# build is one of the checkout's presets).
+preset_dir=$(cd "$fuzz_dir/.." && pwd -P)
+if [ "$(dirname "$preset_dir")" = "$(cd "$src" && pwd -P)/build" ]; then
+	ln -s "$src/scripts/pgdfuzz" wrapper
+	(cd / && PGDFUZZ_PRESET=$(basename "$preset_dir") "$work/wrapper" repro "$planted") > out.txt 2>&1; rc=$?
+	check "scripts/pgdfuzz through a symlink, from /, runs the checkout's pgdfuzz" \
+		grep -q "^judge: the core (core/) linked into $preset_dir/cli/pgdfuzz" out.txt
+fi
+PGDFUZZ_PRESET=no-such-preset "$src/scripts/pgdfuzz" --help > out.txt 2> err.txt; rc=$?
+check "scripts/pgdfuzz without a build says so (exit 2)" test $rc -eq 2
+check "scripts/pgdfuzz without a build says how to build" grep -q 'not built yet' err.txt
+
 # triage prints commands that work when pasted from anywhere.
 mkdir -p fuzzers crashes
 for f in "$fuzz_dir"/fuzz_*; do ln -s "$f" fuzzers/; done
