@@ -115,8 +115,8 @@ void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const 
 	if (!realpath(file, abs_file))
 		snprintf(abs_file, sizeof(abs_file), "%s", file);
 	if (t->backend[0]) {
-		snprintf(buf, len, "%s repro --kernel-src %s --backend %s %s", self, t->kernel_src,
-			 t->backend, abs_file);
+		snprintf(buf, len, "%s repro --kernel-src %s --backend %s --harness %s --raw-input %s",
+			 self, t->kernel_src, t->backend, case_harness_name(t->harness), abs_file);
 		return;
 	}
 	/* The binary that found it judges it again (a symlink is resolved:
@@ -354,10 +354,10 @@ static int repro_kernel(int argc, char **argv)
 {
 	static const char usage_text[] =
 	    "pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] [--harness H] "
-	    "FILE";
+	    "[--raw-input] FILE";
 	static struct pgd_case c;
 	const char *dir = NULL, *backend = NULL, *file = NULL;
-	bool forced = false;
+	bool forced = false, raw_input = false;
 	enum case_harness harness = CASE_HARNESS_BUILDER;
 	for (int i = 1; i < argc; i++) {
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -376,6 +376,8 @@ static int repro_kernel(int argc, char **argv)
 				    "unknown harness '%s' (builder, idmap, reloc, walker)",
 				    argv[i]);
 			forced = true;
+		} else if (!strcmp(argv[i], "--raw-input")) {
+			raw_input = true;
 		} else if (argv[i][0] == '-' || file) {
 			return cli_error("usage: %s", usage_text);
 		} else {
@@ -389,7 +391,8 @@ static int repro_kernel(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* Only a kernel build gets here (cli_kernel_enter runs one otherwise). */
-	struct input_args input = {.file = file, .forced = forced, .harness = harness};
+	struct input_args input = {
+	    .file = file, .forced = forced, .harness = harness, .raw_input = raw_input};
 	if ((rc = load_input(&input, &c)))
 		return rc;
 	const char *judged[8];
