@@ -108,24 +108,55 @@ static void self_path(char *buf, size_t len)
 		snprintf(buf, len, "pgdfuzz");
 }
 
+/* path as one shell word: as it is when only safe characters, else in
+ * single quotes (a quote inside as '\''), so a pasted command works. */
+static void shell_word(const char *path, char *out, size_t len)
+{
+	if (!path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			       "_./:+,-=@%")]) {
+		snprintf(out, len, "%s", path);
+		return;
+	}
+	size_t n = 0;
+	if (len < 3)
+		return;
+	out[n++] = '\'';
+	for (const char *p = path; *p && n + 6 < len; p++) {
+		if (*p == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
 void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
 {
-	char self[PATH_MAX], abs_file[PATH_MAX], abs_binary[PATH_MAX];
-	self_path(self, sizeof(self));
-	if (!realpath(file, abs_file))
-		snprintf(abs_file, sizeof(abs_file), "%s", file);
+	char self[PATH_MAX * 2], abs_file[PATH_MAX * 2], abs_binary[PATH_MAX * 2], real[PATH_MAX];
+	self_path(real, sizeof(real));
+	shell_word(real, self, sizeof(self));
+	if (!realpath(file, real))
+		snprintf(real, sizeof(real), "%s", file);
+	shell_word(real, abs_file, sizeof(abs_file));
 	if (t->backend[0]) {
-		snprintf(buf, len, "%s repro --kernel-src %s --backend %s --harness %s --raw-input %s",
-			 self, t->kernel_src, t->backend, case_harness_name(t->harness), abs_file);
+		char tree[PATH_MAX * 2];
+		shell_word(t->kernel_src, tree, sizeof(tree));
+		snprintf(buf, len,
+			 "%s repro --kernel-src %s --backend %s --harness %s --raw-input %s", self,
+			 tree, t->backend, case_harness_name(t->harness), abs_file);
 		return;
 	}
 	/* The binary that found it judges it again (a symlink is resolved:
 	 * the build it points at is the one that ran), and the file is what
 	 * that binary ran: a fuzzer input, whatever its bytes. */
-	if (!realpath(t->binary, abs_binary))
-		snprintf(abs_binary, sizeof(abs_binary), "%s", t->binary);
+	if (!realpath(t->binary, real))
+		snprintf(real, sizeof(real), "%s", t->binary);
+	shell_word(real, abs_binary, sizeof(abs_binary));
 	enum case_harness named;
-	if (cli_harness_of_fuzzer(abs_binary, &named) && named == t->harness)
+	if (cli_harness_of_fuzzer(real, &named) && named == t->harness)
 		snprintf(buf, len, "%s repro --fuzzer %s --raw-input %s", self, abs_binary,
 			 abs_file);
 	else

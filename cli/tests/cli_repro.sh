@@ -88,7 +88,9 @@ mkdir -p crashes/builder flat
 cp crash-nomagic crashes/builder/crash-aaaa
 cp planted.bin crashes/crash-bbbb
 cp crash-nomagic flat/crash-cccc
-"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out findings crashes flat > triage.txt 2>&1; rc=$?
+# An output directory whose name needs quoting in a shell.
+"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out "find 'ings" crashes flat > triage.txt 2>&1; rc=$?
+ln -s "find 'ings" findings
 check "triage of the planted crash files exits 1" test $rc -eq 1
 check "triage files both under the planted signature" grep -q 'builder:lint-cont-missing:4k-48:L3 *x2 ' triage.txt
 check "triage names a crash file whose harness it cannot tell" grep -q 'flat/crash-cccc: cannot tell the harness; use --harness' triage.txt
