@@ -199,6 +199,21 @@ PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
 check "kernel repro with a configured build runs its pgdfuzz" grep -q '^kernel build ran: repro --kernel-src faketree' out.txt
 check "a configured kernel build is not configured again" test "$(grep -c -- '--preset' cmake-calls)" -eq 0
 check "a configured kernel build is brought up to date" test "$(grep -c -- '^--build ' cmake-calls)" -eq 1
+# Built after the tree's files and this pgdfuzz: run as it is, no cmake.
+mkdir -p kbuilds/kernel-faketree/kernel
+cp stubbin/cmake kbuilds/kernel-faketree/kernel/fuzz_kernel_mmu
+rm -f cmake-calls
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "a fresh kernel build runs at once" grep -q '^kernel build ran: repro --kernel-src faketree' out.txt
+check "a fresh kernel build calls no cmake" test ! -e cmake-calls
+check "a fresh kernel build says so" grep -q 'is up to date (built after the tree' err.txt
+# A tree file changed since: brought up to date again.
+sleep 1
+touch faketree/arch/arm64/mm/mmu.c
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "a tree file newer than the kernel build brings it up to date" test "$(grep -c -- '^--build ' cmake-calls)" -eq 1
 rm -f cmake-calls kbuilds/kernel-faketree/CMakeCache.txt
 PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
 	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
