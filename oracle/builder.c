@@ -189,8 +189,8 @@ static int bbm_finding(void *opaque, const struct ref_bbm_finding *f)
 	ref_walk_regime(ctx->after, f->va, REF_TRANSLATE, &walk);
 	oracle_detail(ctx->verdict, "  what the walk gives after the change:\n");
 	oracle_detail_chain(ctx->verdict, &walk);
-	ctx->verdict->located = true;
-	ctx->verdict->where = f->va;
+	ctx->verdict->focused = true;
+	ctx->verdict->focus = f->va;
 	return 1;
 }
 
@@ -231,9 +231,9 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict)) {
 		/* What the ops asked for where lint objects. */
 		const struct oracle_piece *at = NULL;
-		for (size_t i = 0; i < count && verdict->located; i++)
-			if (pieces[i].va <= verdict->where &&
-			    verdict->where - pieces[i].va < pieces[i].size)
+		for (size_t i = 0; i < count && verdict->focused; i++)
+			if (pieces[i].va <= verdict->focus &&
+			    verdict->focus - pieces[i].va < pieces[i].size)
 				at = &pieces[i];
 		if (at)
 			oracle_detail(verdict,
@@ -243,14 +243,14 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 				      (unsigned long long)(at->va + (at->size - 1)),
 				      (unsigned long long)at->pa, (unsigned long long)at->prot,
 				      at->op);
-		else if (verdict->located) {
+		else if (verdict->focused) {
 			oracle_detail(verdict, "  intended: VA 0x%016llx is not mapped by any op\n",
-				      (unsigned long long)verdict->where);
+				      (unsigned long long)verdict->focus);
 			/* What the ops map next to it (within 2 MiB). */
 			const uint64_t near = 2ULL << 20;
 			for (size_t i = 0; i < count; i++) {
 				uint64_t first = pieces[i].va, last = first + (pieces[i].size - 1);
-				if (last + near < verdict->where || first > verdict->where + near)
+				if (last + near < verdict->focus || first > verdict->focus + near)
 					continue;
 				oracle_detail(verdict,
 					      "  intended nearby: VA 0x%016llx-0x%016llx -> PA "

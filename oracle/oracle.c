@@ -163,6 +163,8 @@ static int diverge(struct intent_walk *w, const char *kind, uint64_t va,
 		       "first divergence at VA 0x%016llx:", (unsigned long long)va);
 	w->verdict->located = true;
 	w->verdict->where = va;
+	w->verdict->focused = true;
+	w->verdict->focus = va;
 	if (piece && piece->mapped && piece->op >= 0)
 		oracle_detail(w->verdict,
 			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx), "
@@ -327,8 +329,8 @@ static int lint_finding(void *opaque, const struct ref_finding *f)
 		       (unsigned long long)f->desc_pa, (unsigned long long)f->desc,
 		       (unsigned long long)f->detail);
 	oracle_detail(ctx->verdict, "  what it means: %s\n", lint_meaning(f->kind));
-	ctx->verdict->located = true;
-	ctx->verdict->where = f->va;
+	ctx->verdict->focused = true;
+	ctx->verdict->focus = f->va;
 	if (!ctx->regime)
 		return 1;
 	struct ref_result walk;
@@ -453,14 +455,14 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
 	bool tables =
 	    oracle->have_tables &&
 	    !ref_regime_init(&regime, &oracle->regs, &oracle->features, &mem, why, sizeof(why));
-	if (verdict->finding && verdict->located && tables) {
-		uint64_t lo = verdict->where > NEAR_SPAN ? verdict->where - NEAR_SPAN : 0;
+	if (verdict->finding && verdict->focused && tables) {
+		uint64_t lo = verdict->focus > NEAR_SPAN ? verdict->focus - NEAR_SPAN : 0;
 		uint64_t hi =
-		    verdict->where < ~0ULL - NEAR_SPAN ? verdict->where + NEAR_SPAN : ~0ULL;
+		    verdict->focus < ~0ULL - NEAR_SPAN ? verdict->focus + NEAR_SPAN : ~0ULL;
 		fprintf(out,
 			"\n--- tables near VA 0x%016llx (VA range, size, level, -> output "
 			"address, attributes) ---\n",
-			(unsigned long long)verdict->where);
+			(unsigned long long)verdict->focus);
 		ref_ptdump_range(&regime, out, lo, hi, true);
 	}
 	if (!all_tables)

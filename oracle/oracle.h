@@ -25,6 +25,10 @@ struct oracle_verdict {
 	/* For a translation divergence: the first VA that differs. */
 	bool located;
 	uint64_t where;
+	/* For any finding about one VA (a divergence, a lint or BBM finding):
+	 * that VA, where the explanation shows the tables. */
+	bool focused;
+	uint64_t focus;
 	/* Statistics for progress displays. */
 	unsigned ops_done, ops_rejected;
 	/* What each step did, one line each: every operation's outcome (ok,
