@@ -14,6 +14,7 @@ ln -s "$fuzz_dir/../corpus" corpus
 "$pgdfuzz" run --time 20 --minimize-time 30 --jobs 2 --fuzzers fuzzers --out camp builder > run.txt 2>&1; rc=$?
 check "run with a planted bug exits 1" test $rc -eq 1
 check "run reports the finding" grep -q 'builder:lint-' run.txt
+check "run lists the finding under its root cause" grep -q '^  builder:lint-[a-z-]*:L[0-3] *[0-9]* variants*, [0-9]* files*$' run.txt
 check "report.md written" grep -q '^## Findings' camp/report.md
 check "report.md groups by signature" grep -q '### `builder:lint-' camp/report.md
 check "report.html has SVG plots" grep -q '<svg' camp/report.html
