@@ -473,6 +473,9 @@ static int repro_kernel(int argc, char **argv)
 			printf("\n--- case (%s harness) ---\n", case_harness_name(c.harness));
 			case_print_text(stdout, &c);
 		}
+		if (verdict.outcomes[0])
+			printf("\n--- what each step did (kernel-%s) ---\n%s", judged[b],
+			       verdict.outcomes);
 		if (verdict.finding)
 			printf("\n--- first divergence ---\n%s", verdict.detail);
 		else if (verdict.detail[0])

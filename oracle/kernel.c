@@ -424,10 +424,23 @@ static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
 	for (unsigned i = 0; i < c->n_ops && !verdict->finding; i++) {
 		const struct case_op *op = &c->ops[i];
 		uint64_t va, last, pa;
-		if (!ran[i] || !op_in_contract(&tree, op, &va, &last, &pa))
+		if (!ran[i] || !op_in_contract(&tree, op, &va, &last, &pa)) {
+			oracle_outcome(
+			    verdict,
+			    "op %u %s: not run (map_range() only maps, has no no_block mode, "
+			    "and its callers keep its contract)",
+			    i, case_op_name(op->kind));
 			continue;
+		}
 		uint64_t prot = kernel_prot(&geo, op->prot);
 		uint64_t start = va & ia_mask;
+		oracle_outcome(verdict,
+			       "op %u %s va=0x%llx pa=0x%llx size=0x%llx: map_range() with prot "
+			       "0x%llx%s",
+			       i, case_op_name(op->kind), (unsigned long long)va,
+			       (unsigned long long)pa, (unsigned long long)(last - va + 1),
+			       (unsigned long long)prot,
+			       op->flags & PGD_NO_CONT ? "" : ", may_use_cont");
 		kernel_table_pool.refused = NULL;
 		kernel_trap.armed = true;
 		if (setjmp(kernel_trap.env) == 0)
@@ -624,11 +637,19 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 		uint64_t va, last, pa;
 		if ((op->kind != CASE_OP_MAP && op->kind != CASE_OP_UPDATE) ||
 		    !op_in_contract(&tree, op, &va, &last,
-				    &pa) /* size 0 is an unchecked precondition */)
+				    &pa) /* size 0 is an unchecked precondition */) {
+			oracle_outcome(verdict, "op %u %s: not run (outside the callers' contract)",
+				       i, case_op_name(op->kind));
 			continue;
+		}
 		bool map = op->kind == CASE_OP_MAP;
-		if (!map && !update_pa(&intent, va, last, &pa))
+		if (!map && !update_pa(&intent, va, last, &pa)) {
+			oracle_outcome(verdict,
+				       "op %u update: not run (the range is not mapped by "
+				       "one earlier map)",
+				       i);
 			continue;
+		}
 		uint64_t prot = kernel_prot(&geo, op->prot);
 		/* update_mapping_prot(): no allocator, no contiguous hints. */
 		int flags = map ? (int)op->flags : KERNEL_NO_CONT_MAPPINGS;
@@ -645,6 +666,15 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 			    op->size, prot, map, flags);
 		kernel_trap.armed = false;
 		verdict->ops_done++;
+		oracle_outcome(verdict,
+			       "op %u %s va=0x%llx size=0x%llx: __create_pgd_mapping_locked() "
+			       "(%s) %s",
+			       i, case_op_name(op->kind), (unsigned long long)op->va,
+			       (unsigned long long)op->size,
+			       map ? "a map" : "as update_mapping_prot()",
+			       kernel_trap.bug	      ? "hit a BUG_ON (below)"
+			       : kernel_trap.warnings ? "hit a WARN_ON (below)"
+						      : "returned");
 		if (kernel_trap.bug || kernel_trap.warnings) {
 			char kind[96], check[48];
 			condition_name(kernel_trap.condition, check, sizeof(check));

@@ -433,7 +433,7 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw)
 	ref_ptdump_range(&regime, out, 0, ~0ULL, true);
 	fprintf(out, "(columns: VA range, size, level, -> first output address, attributes; "
 		     "TBL-LIMITED: a table descriptor on the walk restricts the leaf (APTable, "
-		     "PXNTable or UXNTable), core sets UXNTable on every table)\n");
+		     "PXNTable or UXNTable))\n");
 }
 
 /* The region of the ptdump worth showing with a finding: a few granules
