@@ -57,6 +57,14 @@ static bool op_in_contract(const struct pgd_tree *tree, const struct case_op *op
 	return op->size && oracle_op_range(tree, op, true, va, last, pa);
 }
 
+/* Show a tree's tables (repro) when the judge stops before judging them. */
+static void keep_tables(struct oracle *oracle, const struct pgd_tree *tree)
+{
+	oracle->regs = oracle_tree_regs(tree);
+	oracle->features = oracle_features(&tree->geo);
+	oracle->have_tables = true;
+}
+
 static void record(struct oracle_intent *intent, enum oracle_record_kind kind, uint64_t va,
 		   uint64_t last, uint64_t pa, uint64_t prot)
 {
@@ -463,8 +471,10 @@ static void judge_map_range(struct oracle *oracle, const struct pgd_case *c,
 	/* A refused descent may leave next_table past the pool. */
 	uint64_t used = next_table - pool_pa;
 	physmem_write(oracle->mem, pool_pa, pool, used < pool_size ? used : pool_size);
-	if (verdict->finding)
+	if (verdict->finding) {
+		keep_tables(oracle, &tree); /* what the kernel built before it stopped */
 		return;
+	}
 	oracle_judge_tables(oracle, &tree, &intent, user_bits, MR_HARNESS, geometry, verdict);
 	if (verdict->finding)
 		oracle_detail(verdict,
@@ -705,8 +715,10 @@ static void judge_mmu(struct oracle *oracle, const struct pgd_case *c,
 		record(&intent, ORACLE_RECORD_MAP, va, last, pa, prot & PGD_PROT_MASK);
 		user_bits |= prot & PGD_PROT_MASK;
 	}
-	if (verdict->finding)
+	if (verdict->finding) {
+		keep_tables(oracle, &tree);
 		return;
+	}
 	oracle_judge_tables(oracle, &tree, &intent, user_bits, MMU_HARNESS, geometry, verdict);
 	if (verdict->finding)
 		oracle_detail(verdict,
