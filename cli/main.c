@@ -198,7 +198,8 @@ static int load_input(const struct input_args *a, struct pgd_case *c)
 		     : case_load(a->file, c, NULL, err, sizeof(err));
 	if (rc == CASE_MALFORMED) {
 		fprintf(stderr, "%s\n", err);
-		if (!raw)
+		/* A binary-looking file: say how fuzzer inputs are read. */
+		if (!raw && strstr(err, "is not text"))
 			fprintf(
 			    stderr,
 			    "pgdfuzz: %s is read as a text case (binary cases start with the byte "

@@ -35,7 +35,7 @@ struct oracle_verdict {
 	 * refused with the rule, out of memory, not run), the registers an
 	 * idmap returned, each relocation strategy's result, each walker
 	 * probe's translation. For show and repro. */
-	char outcomes[6144];
+	char outcomes[8192];
 };
 
 struct oracle *oracle_new(void);
