@@ -326,7 +326,11 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 	unsigned i = 0;
 	for (; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
 		const struct case_op *op = &c->ops[i];
-		describe_op(op, i, what, sizeof(what));
+		/* Formatted only when outcomes are recorded (not while fuzzing). */
+		if (!verdict->quiet)
+			describe_op(op, i, what, sizeof(what));
+		else
+			snprintf(what, sizeof(what), "%s", case_op_name(op->kind));
 		if (op->kind == CASE_OP_COPY) {
 			if (pgd_tree_init(&copy, &geo, oracle->mem, mm, c->upper, &err) ||
 			    pgd_copy(&tree, &copy, &err)) {
@@ -428,7 +432,7 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		}
 		intent.failed = ret == PGD_ENOMEM;
 	}
-	for (; i < c->n_ops; i++) {
+	for (; i < c->n_ops && !verdict->quiet; i++) {
 		describe_op(&c->ops[i], i, what, sizeof(what));
 		oracle_outcome(verdict, "%s: not run (%s)", what,
 			       verdict->finding ? "the finding above stopped the case"

@@ -18,6 +18,7 @@ struct oracle {
 	struct ref_regs regs;
 	struct ref_features features;
 	char tables_of[32]; /* whose tables they are, when not obvious ("linear") */
+	bool quiet;	    /* record no outcomes (oracle_set_outcomes) */
 };
 
 /* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"

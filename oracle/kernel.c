@@ -1026,6 +1026,7 @@ void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct 
 		       struct oracle_verdict *verdict)
 {
 	memset(verdict, 0, sizeof(*verdict));
+	verdict->quiet = oracle->quiet;
 	oracle->have_tables = false;
 	if (!strcmp(backend, "map_range"))
 		judge_map_range(oracle, c, verdict);
@@ -1097,7 +1098,8 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 	static struct oracle_verdict verdict;
 	const struct fuzz_env *env = fuzz_env();
 	if (!oracle && !(oracle = oracle_new()))
-		abort(); /* out of host memory before any input */
+		abort();		    /* out of host memory before any input */
+	oracle_set_outcomes(oracle, false); /* this report does not print them */
 	case_decode(data, size, &c);
 	c.harness = harness_of(backend);
 	only_config = env->only_config;

@@ -51,8 +51,15 @@ void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
 	va_end(ap);
 }
 
+void oracle_set_outcomes(struct oracle *oracle, bool on)
+{
+	oracle->quiet = !on;
+}
+
 void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
 {
+	if (verdict->quiet)
+		return;
 	size_t used = strlen(verdict->outcomes);
 	if (used + 2 >= sizeof(verdict->outcomes))
 		return;
@@ -391,6 +398,7 @@ bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, u
 void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_verdict *verdict)
 {
 	memset(verdict, 0, sizeof(*verdict));
+	verdict->quiet = oracle->quiet;
 	oracle->have_tables = false;
 	oracle->tables_of[0] = '\0';
 	switch (c->harness) {
@@ -485,11 +493,6 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 {
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
-	if (!shared_oracle && !(shared_oracle = oracle_new()))
-		abort(); /* out of host memory before any input: nothing to judge */
-	case_decode(data, size, &c);
-	c.harness = harness;
-	oracle_run(shared_oracle, &c, &verdict);
 	static int report_only = -1, all_tables; /* the environment, read once */
 	if (report_only < 0) {
 		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
@@ -497,6 +500,15 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 		report_only = no_abort && no_abort[0] == '1';
 		all_tables = explain && !strcmp(explain, "all");
 	}
+	if (!shared_oracle && !(shared_oracle = oracle_new()))
+		abort(); /* out of host memory before any input: nothing to judge */
+	case_decode(data, size, &c);
+	c.harness = harness;
+	/* While fuzzing, what each step did is not recorded; a finding is
+	 * judged again to explain it (the same verdict: the oracle is
+	 * deterministic). */
+	oracle_set_outcomes(shared_oracle, report_only);
+	oracle_run(shared_oracle, &c, &verdict);
 	if (report_only) {
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
 		oracle_explain(shared_oracle, &c, &verdict, stdout, all_tables);
@@ -505,6 +517,8 @@ int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size)
 	}
 	if (!verdict.finding)
 		return 0;
+	oracle_set_outcomes(shared_oracle, true);
+	oracle_run(shared_oracle, &c, &verdict);
 	fprintf(stderr, "pgdfuzz: FINDING %s\n", verdict.signature);
 	oracle_explain(shared_oracle, &c, &verdict, stderr, false);
 	fflush(stderr);

@@ -219,6 +219,13 @@ PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
 	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
 check "an unconfigured kernel build is configured" grep -q -- '--preset fuzz' cmake-calls
 
+# A harness binary's own finding report (what engines log) explains it too,
+# though it records no outcomes while fuzzing.
+"$canary" planted.bin > /dev/null 2> abort.txt
+check "a harness's finding report has the FINDING line" grep -q '^pgdfuzz: FINDING builder:lint-cont-missing:4k-48:L3' abort.txt
+check "a harness's finding report says what each op did" grep -q '^op 0 map va=0xffff000000010000 .*: ok' abort.txt
+check "a harness's finding report lists the group" grep -q '<- reported' abort.txt
+
 # ---- item 12: --help ---------------------------------------------------------------
 for sub in repro show encode decode triage minimize merge; do
 	"$pgdfuzz" $sub --help > out.txt 2>&1; rc=$?
