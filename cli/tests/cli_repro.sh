@@ -221,7 +221,7 @@ check "an unconfigured kernel build is configured" grep -q -- '--preset fuzz' cm
 
 # A harness binary's own finding report (what engines log) explains it too,
 # though it records no outcomes while fuzzing.
-("$canary" planted.bin) > /dev/null 2> abort.txt
+sh -c '"$0" planted.bin; true' "$canary" > /dev/null 2> abort.txt
 check "a harness's finding report has the FINDING line" grep -q '^pgdfuzz: FINDING builder:lint-cont-missing:4k-48:L3' abort.txt
 check "a harness's finding report says what each op did" grep -q '^op 0 map va=0xffff000000010000 .*: ok' abort.txt
 check "a harness's finding report lists the group" grep -q '<- reported' abort.txt
