@@ -789,14 +789,7 @@ int cmd_run(int argc, char **argv)
 	printf(
 	    "\npgdfuzz run: %zu distinct finding(s)%s; report: %s/report.md and %s/report.html\n",
 	    groups.count, interrupted ? " (interrupted)" : "", out, out);
-	for (size_t i = 0; i < groups.count; i++) {
-		char cmd[PATH_MAX + 300];
-		cli_repro_command(cmd, sizeof(cmd), groups.groups[i].target,
-				  groups.groups[i].minimized[0] ? groups.groups[i].minimized
-								: groups.groups[i].example);
-		printf("  %-50s x%u  repro: %s\n", groups.groups[i].signature,
-		       groups.groups[i].count, cmd);
-	}
+	cli_print_findings(&groups, true);
 	if (report.kernel_src && report.known_list[0])
 		printf("  known kernel findings seen: see \"Known kernel findings seen\" in "
 		       "%s/report.md\n",

@@ -181,6 +181,10 @@ bool cli_in_root_cause(const struct cli_group *group, const char *root);
 /* How many variants (groups) and files a root cause has. */
 void cli_root_cause_counts(const struct cli_groups *groups, const char *root, unsigned *variants,
 			   unsigned *files);
+/* The groups on stdout, root cause by root cause ("<root> N variants, M
+ * files", then each variant's signature, count and reproducer, with its
+ * reproduce command when with_commands). */
+void cli_print_findings(const struct cli_groups *groups, bool with_commands);
 /* A file-name-safe form of a signature. */
 void cli_signature_file_name(const char *signature, char *out, size_t len);
 

@@ -78,6 +78,30 @@ void cli_root_cause_counts(const struct cli_groups *groups, const char *root, un
 		}
 }
 
+void cli_print_findings(const struct cli_groups *groups, bool with_commands)
+{
+	static char roots[CLI_MAX_GROUPS][160];
+	static size_t firsts[CLI_MAX_GROUPS];
+	size_t nroots = cli_root_causes(groups, roots, firsts, CLI_MAX_GROUPS);
+	for (size_t r = 0; r < nroots; r++) {
+		unsigned variants, files;
+		cli_root_cause_counts(groups, roots[r], &variants, &files);
+		printf("  %-50s %u variant%s, %u file%s\n", roots[r], variants,
+		       variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		for (size_t i = 0; i < groups->count; i++) {
+			const struct cli_group *g = &groups->groups[i];
+			if (!cli_in_root_cause(g, roots[r]))
+				continue;
+			const char *file = g->minimized[0] ? g->minimized : g->example;
+			char cmd[PATH_MAX * 3];
+			if (with_commands)
+				cli_repro_command(cmd, sizeof(cmd), g->target, file);
+			printf("    %-48s x%-4u %s%s\n", g->signature, g->count,
+			       with_commands ? "repro: " : "", with_commands ? cmd : file);
+		}
+	}
+}
+
 /* The first frame of a sanitizer report that is in project code. */
 static void sanitizer_signature(const char *harness, const char *output, char *sig, size_t len)
 {

@@ -317,6 +317,59 @@ static bool log_mentions(const char *log, const char *text)
 	return found;
 }
 
+#define STAMP "pgdfuzz-kernel-build.stamp"
+
+static int exec_kernel_build(const char *pgdfuzz);
+
+static bool mtime_of(const char *path, struct timespec *t)
+{
+	struct stat st;
+	if (stat(path, &st))
+		return false;
+	*t = st.st_mtim;
+	return true;
+}
+
+static bool older(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* True if the kernel build in kdir was brought up to date (its stamp)
+ * after every file it takes from the tree and after this pgdfuzz was built
+ * (which stands for pgdfuzz's own sources), and its binaries are there:
+ * then it is run as it is, in milliseconds, instead of asking make (tens of
+ * seconds for the kernel build's many targets even when nothing changed). */
+static bool kernel_build_fresh(const char *kdir, const char *src, const char *backends)
+{
+	char path[PATH_MAX + 64], self[PATH_MAX];
+	struct timespec built, t;
+	snprintf(path, sizeof(path), "%s/%s", kdir, STAMP);
+	if (!mtime_of(path, &built))
+		return false;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	if (!mtime_of(self, &t) || !older(&t, &built))
+		return false;
+	for (size_t i = 0; i < sizeof(tree_files) / sizeof(tree_files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", src, tree_files[i]);
+		if (mtime_of(path, &t) && !older(&t, &built))
+			return false;
+	}
+	snprintf(path, sizeof(path), "%s/cli/pgdfuzz", kdir);
+	if (access(path, X_OK))
+		return false;
+	char name[64];
+	for (size_t i = 0; word_at(backends, ";", i, name, sizeof(name)); i++) {
+		snprintf(path, sizeof(path), "%s/kernel/fuzz_kernel_%s", kdir, name);
+		if (access(path, X_OK))
+			return false;
+	}
+	return true;
+}
+
 /* Configure and build <source>/build/kernel-<basename of src> for tree src
  * with the fuzz preset, then run its pgdfuzz with our arguments. */
 static int build_and_exec(const char *src)
@@ -343,10 +396,6 @@ static int build_and_exec(const char *src)
 	snprintf(log, sizeof(log), "%s/pgdfuzz-kernel-build.log", kdir);
 	if (cli_mkdirs(kdir))
 		return cli_error("%s: cannot create the kernel build directory", kdir);
-	FILE *truncate = fopen(log, "w");
-	if (!truncate)
-		return cli_error("%s: cannot write", log);
-	fclose(truncate);
 
 	/* A build already configured for this tree is only brought up to
 	 * date: `cmake --build` re-runs the configure step itself when the
@@ -359,6 +408,20 @@ static int build_and_exec(const char *src)
 	    realpath(cached_src, cached_real) && !strcmp(cached_real, src) &&
 	    cached_backends(kdir, backends, sizeof(backends));
 	int rc;
+	const char *rebuild = getenv("PGDFUZZ_KERNEL_REBUILD");
+	if (configured && !(rebuild && *rebuild == '1') &&
+	    kernel_build_fresh(kdir, src, backends)) {
+		fprintf(stderr,
+			"pgdfuzz: kernel mode for %s: %s is up to date (built after the tree's "
+			"files and this pgdfuzz; PGDFUZZ_KERNEL_REBUILD=1 rebuilds it)\n",
+			src, kdir);
+		snprintf(pgdfuzz, sizeof(pgdfuzz), "%s/cli/pgdfuzz", kdir);
+		return exec_kernel_build(pgdfuzz);
+	}
+	FILE *truncate = fopen(log, "w");
+	if (!truncate)
+		return cli_error("%s: cannot write", log);
+	fclose(truncate);
 	if (configured) {
 		fprintf(stderr, "pgdfuzz: kernel mode for %s: bringing %s up to date (log: %s)\n",
 			src, kdir, log);
@@ -400,7 +463,19 @@ static int build_and_exec(const char *src)
 		print_build_errors(log);
 		return cli_error("building the kernel build failed (exit %d); see %s", rc, log);
 	}
+	/* Built: the stamp says when, for the next run's freshness check. */
+	char stamp[PATH_MAX + 32];
+	snprintf(stamp, sizeof(stamp), "%s/%s", kdir, STAMP);
+	FILE *f = fopen(stamp, "w");
+	if (f)
+		fclose(f);
 	snprintf(pgdfuzz, sizeof(pgdfuzz), "%s/cli/pgdfuzz", kdir);
+	return exec_kernel_build(pgdfuzz);
+}
+
+/* The kernel build's pgdfuzz, with our arguments. */
+static int exec_kernel_build(const char *pgdfuzz)
+{
 	setenv("PGDFUZZ_KERNEL_REEXEC", "1", 1);
 	fflush(NULL);
 	execv(pgdfuzz, cli_argv);

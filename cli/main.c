@@ -115,28 +115,59 @@ static void self_path(char *buf, size_t len)
 		snprintf(buf, len, "pgdfuzz");
 }
 
+/* path as one shell word: as it is when only safe characters, else in
+ * single quotes (a quote inside as '\''), so a pasted command works. */
+static void shell_word(const char *path, char *out, size_t len)
+{
+	if (!path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			       "_./:+,-=@%")]) {
+		snprintf(out, len, "%s", path);
+		return;
+	}
+	size_t n = 0;
+	if (len < 3)
+		return;
+	out[n++] = '\'';
+	for (const char *p = path; *p && n + 6 < len; p++) {
+		if (*p == '\'') {
+			memcpy(out + n, "'\\''", 4);
+			n += 4;
+		} else {
+			out[n++] = *p;
+		}
+	}
+	out[n++] = '\'';
+	out[n] = '\0';
+}
+
 void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const char *file)
 {
-	char self[PATH_MAX], abs_file[PATH_MAX], abs_binary[PATH_MAX];
-	self_path(self, sizeof(self));
-	if (!realpath(file, abs_file))
-		snprintf(abs_file, sizeof(abs_file), "%s", file);
+	char self[PATH_MAX * 2], abs_file[PATH_MAX * 2], abs_binary[PATH_MAX * 2], real[PATH_MAX];
+	self_path(real, sizeof(real));
+	shell_word(real, self, sizeof(self));
+	if (!realpath(file, real))
+		snprintf(real, sizeof(real), "%s", file);
+	shell_word(real, abs_file, sizeof(abs_file));
 	if (t->target_dir) {
 		snprintf(buf, len, "%s repro --target %s %s", self, t->target_dir, abs_file);
 		return;
 	}
 	if (t->backend[0]) {
-		snprintf(buf, len, "%s repro --kernel-src %s --backend %s %s", self, t->kernel_src,
-			 t->backend, abs_file);
+		char tree[PATH_MAX * 2];
+		shell_word(t->kernel_src, tree, sizeof(tree));
+		snprintf(buf, len,
+			 "%s repro --kernel-src %s --backend %s --harness %s --raw-input %s", self,
+			 tree, t->backend, case_harness_name(t->harness), abs_file);
 		return;
 	}
 	/* The binary that found it judges it again (a symlink is resolved:
 	 * the build it points at is the one that ran), and the file is what
 	 * that binary ran: a fuzzer input, whatever its bytes. */
-	if (!realpath(t->binary, abs_binary))
-		snprintf(abs_binary, sizeof(abs_binary), "%s", t->binary);
+	if (!realpath(t->binary, real))
+		snprintf(real, sizeof(real), "%s", t->binary);
+	shell_word(real, abs_binary, sizeof(abs_binary));
 	enum case_harness named;
-	if (cli_harness_of_fuzzer(abs_binary, &named) && named == t->harness)
+	if (cli_harness_of_fuzzer(real, &named) && named == t->harness)
 		snprintf(buf, len, "%s repro --fuzzer %s --raw-input %s", self, abs_binary,
 			 abs_file);
 	else
@@ -178,7 +209,8 @@ static int load_input(const struct input_args *a, struct pgd_case *c)
 		     : case_load(a->file, c, NULL, err, sizeof(err));
 	if (rc == CASE_MALFORMED) {
 		fprintf(stderr, "%s\n", err);
-		if (!raw)
+		/* A binary-looking file: say how fuzzer inputs are read. */
+		if (!raw && strstr(err, "is not text"))
 			fprintf(
 			    stderr,
 			    "pgdfuzz: %s is read as a text case (binary cases start with the byte "
@@ -370,10 +402,10 @@ static int repro_kernel(int argc, char **argv)
 {
 	static const char usage_text[] =
 	    "pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] [--harness H] "
-	    "FILE";
+	    "[--raw-input] FILE";
 	static struct pgd_case c;
 	const char *dir = NULL, *backend = NULL, *file = NULL;
-	bool forced = false;
+	bool forced = false, raw_input = false;
 	enum case_harness harness = CASE_HARNESS_BUILDER;
 	for (int i = 1; i < argc; i++) {
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -392,6 +424,8 @@ static int repro_kernel(int argc, char **argv)
 				    "unknown harness '%s' (builder, idmap, reloc, walker)",
 				    argv[i]);
 			forced = true;
+		} else if (!strcmp(argv[i], "--raw-input")) {
+			raw_input = true;
 		} else if (argv[i][0] == '-' || file) {
 			return cli_error("usage: %s", usage_text);
 		} else {
@@ -405,7 +439,8 @@ static int repro_kernel(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* Only a kernel build gets here (cli_kernel_enter runs one otherwise). */
-	struct input_args input = {.file = file, .forced = forced, .harness = harness};
+	struct input_args input = {
+	    .file = file, .forced = forced, .harness = harness, .raw_input = raw_input};
 	if ((rc = load_input(&input, &c)))
 		return rc;
 	const char *judged[8];
@@ -455,6 +490,9 @@ static int repro_kernel(int argc, char **argv)
 			printf("\n--- case (%s harness) ---\n", case_harness_name(c.harness));
 			case_print_text(stdout, &c);
 		}
+		if (verdict.outcomes[0])
+			printf("\n--- what each step did (kernel-%s) ---\n%s", judged[b],
+			       verdict.outcomes);
 		if (verdict.finding)
 			printf("\n--- first divergence ---\n%s", verdict.detail);
 		else if (verdict.detail[0])

@@ -303,17 +303,7 @@ int cmd_triage(int argc, char **argv)
 	       t.files, t.files == 1 ? "" : "s", nroots, nroots == 1 ? "" : "s", t.groups.count,
 	       t.groups.count == 1 ? "" : "s", t.groups.nflaky,
 	       t.skipped ? ", some skipped (above)" : "", path);
-	for (size_t r = 0; r < nroots; r++) {
-		unsigned variants, files;
-		cli_root_cause_counts(&t.groups, roots[r], &variants, &files);
-		printf("  %-50s %u variant%s, %u file%s\n", roots[r], variants,
-		       variants == 1 ? "" : "s", files, files == 1 ? "" : "s");
-		for (size_t i = 0; i < t.groups.count; i++) {
-			if (cli_in_root_cause(&t.groups.groups[i], roots[r]))
-				printf("    %-48s x%-4u %s\n", t.groups.groups[i].signature,
-				       t.groups.groups[i].count, t.groups.groups[i].minimized);
-		}
-	}
+	cli_print_findings(&t.groups, false);
 	for (size_t i = 0; i < t.groups.nflaky; i++)
 		printf("  flaky: %s (%s)\n", t.groups.flaky[i], t.groups.flaky_reason[i]);
 	if (t.groups.count)

@@ -18,6 +18,7 @@ struct oracle {
 	struct ref_regs regs;
 	struct ref_features features;
 	char tables_of[32]; /* whose tables they are, when not obvious ("linear") */
+	bool quiet;	    /* record no outcomes (oracle_set_outcomes) */
 };
 
 /* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"
@@ -58,6 +59,7 @@ struct oracle_piece {
 	bool either;
 	bool prev_mapped;
 	uint64_t prev_pa, prev_prot;
+	int op; /* the case op that decided the PA (last map), -1 unknown */
 };
 #define ORACLE_MAX_PIECES (4 * CASE_MAX_OPS + 4)
 
@@ -87,6 +89,7 @@ struct oracle_record {
 	enum oracle_record_kind kind;
 	uint64_t va, last, pa, prot;
 	unsigned flags; /* PGD_NO_* of a map */
+	int op; /* index of the case op, for messages; -1 when not known */
 };
 struct oracle_intent {
 	struct oracle_record records[CASE_MAX_OPS];

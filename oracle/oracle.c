@@ -52,8 +52,15 @@ void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
 	va_end(ap);
 }
 
+void oracle_set_outcomes(struct oracle *oracle, bool on)
+{
+	oracle->quiet = !on;
+}
+
 void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
 {
+	if (verdict->quiet)
+		return;
 	size_t used = strlen(verdict->outcomes);
 	if (used + 2 >= sizeof(verdict->outcomes))
 		return;
@@ -164,7 +171,16 @@ static int diverge(struct intent_walk *w, const char *kind, uint64_t va,
 		       "first divergence at VA 0x%016llx:", (unsigned long long)va);
 	w->verdict->located = true;
 	w->verdict->where = va;
-	if (piece && piece->mapped)
+	w->verdict->focused = true;
+	w->verdict->focus = va;
+	if (piece && piece->mapped && piece->op >= 0)
+		oracle_detail(w->verdict,
+			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx), "
+			      "as op %d mapped it\n",
+			      (unsigned long long)(piece->pa + (va - piece->va)),
+			      (unsigned long long)(piece->prot & w->mask),
+			      (unsigned long long)w->mask, piece->op);
+	else if (piece && piece->mapped)
 		oracle_detail(w->verdict,
 			      "  expected: PA 0x%013llx prot 0x%016llx (compared bits 0x%016llx)\n",
 			      (unsigned long long)(piece->pa + (va - piece->va)),
@@ -321,8 +337,8 @@ static int lint_finding(void *opaque, const struct ref_finding *f)
 		       (unsigned long long)f->desc_pa, (unsigned long long)f->desc,
 		       (unsigned long long)f->detail);
 	oracle_detail(ctx->verdict, "  what it means: %s\n", lint_meaning(f->kind));
-	ctx->verdict->located = true;
-	ctx->verdict->where = f->va;
+	ctx->verdict->focused = true;
+	ctx->verdict->focus = f->va;
 	if (!ctx->regime)
 		return 1;
 	struct ref_result walk;
@@ -383,6 +399,7 @@ bool oracle_check_lint(struct oracle *oracle, const struct ref_regime *regime, u
 void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_verdict *verdict)
 {
 	memset(verdict, 0, sizeof(*verdict));
+	verdict->quiet = oracle->quiet;
 	oracle->have_tables = false;
 	oracle->tables_of[0] = '\0';
 	switch (c->harness) {
@@ -426,7 +443,7 @@ void oracle_dump_tables(struct oracle *oracle, FILE *out, bool raw)
 	ref_ptdump_range(&regime, out, 0, ~0ULL, true);
 	fprintf(out, "(columns: VA range, size, level, -> first output address, attributes; "
 		     "TBL-LIMITED: a table descriptor on the walk restricts the leaf (APTable, "
-		     "PXNTable or UXNTable), core sets UXNTable on every table)\n");
+		     "PXNTable or UXNTable))\n");
 }
 
 /* The region of the ptdump worth showing with a finding: a few granules
@@ -448,14 +465,14 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
 	bool tables =
 	    oracle->have_tables &&
 	    !ref_regime_init(&regime, &oracle->regs, &oracle->features, &mem, why, sizeof(why));
-	if (verdict->finding && verdict->located && tables) {
-		uint64_t lo = verdict->where > NEAR_SPAN ? verdict->where - NEAR_SPAN : 0;
+	if (verdict->finding && verdict->focused && tables) {
+		uint64_t lo = verdict->focus > NEAR_SPAN ? verdict->focus - NEAR_SPAN : 0;
 		uint64_t hi =
-		    verdict->where < ~0ULL - NEAR_SPAN ? verdict->where + NEAR_SPAN : ~0ULL;
+		    verdict->focus < ~0ULL - NEAR_SPAN ? verdict->focus + NEAR_SPAN : ~0ULL;
 		fprintf(out,
 			"\n--- tables near VA 0x%016llx (VA range, size, level, -> output "
 			"address, attributes) ---\n",
-			(unsigned long long)verdict->where);
+			(unsigned long long)verdict->focus);
 		ref_ptdump_range(&regime, out, lo, hi, true);
 	}
 	if (!all_tables)
@@ -479,14 +496,6 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 {
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
-	if (!shared_oracle && !(shared_oracle = oracle_new()))
-		abort(); /* out of host memory before any input: nothing to judge */
-	case_decode(data, size, &c);
-	c.harness = harness;
-	if (target)
-		oracle_run_target(shared_oracle, target, NULL, &c, &verdict);
-	else
-		oracle_run(shared_oracle, &c, &verdict);
 	static int report_only = -1, all_tables; /* the environment, read once */
 	if (report_only < 0) {
 		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
@@ -494,6 +503,18 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 		report_only = no_abort && no_abort[0] == '1';
 		all_tables = explain && !strcmp(explain, "all");
 	}
+	if (!shared_oracle && !(shared_oracle = oracle_new()))
+		abort(); /* out of host memory before any input: nothing to judge */
+	case_decode(data, size, &c);
+	c.harness = harness;
+	/* While fuzzing, what each step did is not recorded; a finding is
+	 * judged again to explain it (the same verdict: the oracle is
+	 * deterministic). */
+	oracle_set_outcomes(shared_oracle, report_only);
+	if (target)
+		oracle_run_target(shared_oracle, target, NULL, &c, &verdict);
+	else
+		oracle_run(shared_oracle, &c, &verdict);
 	if (report_only) {
 		printf("pgdfuzz: VERDICT %s\n", verdict.finding ? verdict.signature : "clean");
 		oracle_explain(shared_oracle, &c, &verdict, stdout, all_tables);
@@ -502,6 +523,11 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 	}
 	if (!verdict.finding)
 		return 0;
+	oracle_set_outcomes(shared_oracle, true);
+	if (target)
+		oracle_run_target(shared_oracle, target, NULL, &c, &verdict);
+	else
+		oracle_run(shared_oracle, &c, &verdict);
 	fprintf(stderr, "pgdfuzz: FINDING %s\n", verdict.signature);
 	oracle_explain(shared_oracle, &c, &verdict, stderr, false);
 	fflush(stderr);

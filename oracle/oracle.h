@@ -25,17 +25,28 @@ struct oracle_verdict {
 	/* For a translation divergence: the first VA that differs. */
 	bool located;
 	uint64_t where;
+	/* For any finding about one VA (a divergence, a lint or BBM finding):
+	 * that VA, where the explanation shows the tables. */
+	bool focused;
+	uint64_t focus;
 	/* Statistics for progress displays. */
 	unsigned ops_done, ops_rejected;
 	/* What each step did, one line each: every operation's outcome (ok,
 	 * refused with the rule, out of memory, not run), the registers an
 	 * idmap returned, each relocation strategy's result, each walker
 	 * probe's translation. For show and repro. */
-	char outcomes[6144];
+	char outcomes[8192];
+	bool quiet; /* oracle_run() left outcomes empty (oracle_set_outcomes) */
 };
 
 struct oracle *oracle_new(void);
 void oracle_free(struct oracle *oracle);
+
+/* Whether oracle_run() records verdict->outcomes (default on). The fuzz
+ * harnesses turn it off, which saves the formatting on every input, and
+ * judge a finding again with it on to explain it: the signature is the
+ * same either way. */
+void oracle_set_outcomes(struct oracle *oracle, bool on);
 
 /* Judge one case. Deterministic: the verdict depends on the case only. */
 void oracle_run(struct oracle *oracle, const struct pgd_case *c, struct oracle_verdict *verdict);

@@ -62,7 +62,7 @@ size_t oracle_flatten(const struct oracle_intent *intent, struct oracle_piece *p
 				last = cuts[j] - 1;
 				break;
 			}
-		struct oracle_piece piece = {.va = va, .size = last - va + 1};
+		struct oracle_piece piece = {.va = va, .size = last - va + 1, .op = -1};
 		for (size_t r = 0; r < intent->count; r++) {
 			const struct oracle_record *rec = &intent->records[r];
 			if (va < rec->va || va > rec->last)
@@ -78,6 +78,7 @@ size_t oracle_flatten(const struct oracle_intent *intent, struct oracle_piece *p
 				continue;
 			}
 			piece.mapped = rec->kind == ORACLE_RECORD_MAP;
+			piece.op = rec->op;
 			piece.pa = rec->pa + (va - rec->va);
 			piece.prot = rec->prot;
 			piece.either = piece.mapped && failed_here;
@@ -162,6 +163,7 @@ void oracle_check_copy(struct oracle *oracle, const struct pgd_tree *src,
 struct bbm_ctx {
 	const char *harness, *geometry, *who;
 	struct oracle_verdict *verdict;
+	const struct ref_regime *after;
 };
 
 static int bbm_finding(void *opaque, const struct ref_bbm_finding *f)
@@ -176,6 +178,17 @@ static int bbm_finding(void *opaque, const struct ref_bbm_finding *f)
 		       ctx->who, f->rule, (unsigned long long)f->va, f->level,
 		       (unsigned long long)f->before_pa, (unsigned long long)f->before_desc,
 		       (unsigned long long)f->after_pa, (unsigned long long)f->after_desc);
+	oracle_detail(ctx->verdict,
+		      "  what it means: a live translation changed in a way the architecture "
+		      "allows only through an invalid entry and a TLB invalidation (Arm ARM "
+		      "D8.16.1); the CPU may use the old or the new entry, or see a TLB "
+		      "conflict\n");
+	struct ref_result walk;
+	ref_walk_regime(ctx->after, f->va, REF_TRANSLATE, &walk);
+	oracle_detail(ctx->verdict, "  what the walk gives after the change:\n");
+	oracle_detail_chain(ctx->verdict, &walk);
+	ctx->verdict->focused = true;
+	ctx->verdict->focus = f->va;
 	return 1;
 }
 
@@ -189,7 +202,7 @@ void oracle_check_bbm(struct oracle *oracle, const struct pgd_tree *tree, const 
 	char why[128];
 	if (ref_regime_init(&regime, &regs, &features, &after, why, sizeof(why)))
 		return;
-	struct bbm_ctx ctx = {harness, geometry, who, verdict};
+	struct bbm_ctx ctx = {harness, geometry, who, verdict, &regime};
 	ref_bbm_check(&regime, &before, &after, bbm_finding, &ctx);
 }
 
@@ -216,20 +229,35 @@ void oracle_judge_tables(struct oracle *oracle, const struct pgd_tree *tree,
 	if (!oracle_check_lint(oracle, &regime, user_bits, harness, geometry, verdict)) {
 		/* What the ops asked for where lint objects. */
 		const struct oracle_piece *at = NULL;
-		for (size_t i = 0; i < count && verdict->located; i++)
-			if (pieces[i].va <= verdict->where &&
-			    verdict->where - pieces[i].va < pieces[i].size)
+		for (size_t i = 0; i < count && verdict->focused; i++)
+			if (pieces[i].va <= verdict->focus &&
+			    verdict->focus - pieces[i].va < pieces[i].size)
 				at = &pieces[i];
 		if (at)
 			oracle_detail(verdict,
 				      "  intended: VA 0x%016llx-0x%016llx -> PA 0x%013llx prot "
-				      "0x%016llx (the accepted ops, last map wins)\n",
+				      "0x%016llx (op %d; the accepted ops, last map wins)\n",
 				      (unsigned long long)at->va,
 				      (unsigned long long)(at->va + (at->size - 1)),
-				      (unsigned long long)at->pa, (unsigned long long)at->prot);
-		else if (verdict->located)
+				      (unsigned long long)at->pa, (unsigned long long)at->prot,
+				      at->op);
+		else if (verdict->focused) {
 			oracle_detail(verdict, "  intended: VA 0x%016llx is not mapped by any op\n",
-				      (unsigned long long)verdict->where);
+				      (unsigned long long)verdict->focus);
+			/* What the ops map next to it (within 2 MiB). */
+			const uint64_t near = 2ULL << 20;
+			for (size_t i = 0; i < count; i++) {
+				uint64_t first = pieces[i].va, last = first + (pieces[i].size - 1);
+				if (last + near < verdict->focus || first > verdict->focus + near)
+					continue;
+				oracle_detail(verdict,
+					      "  intended nearby: VA 0x%016llx-0x%016llx -> PA "
+					      "0x%013llx prot 0x%016llx (op %d)\n",
+					      (unsigned long long)first, (unsigned long long)last,
+					      (unsigned long long)pieces[i].pa,
+					      (unsigned long long)pieces[i].prot, pieces[i].op);
+			}
+		}
 		return;
 	}
 	uint64_t lo, hi;

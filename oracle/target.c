@@ -467,6 +467,8 @@ static int shape_interval(void *opaque, const struct ref_interval *got)
 		       block ? "block" : "leaf with the contiguous bit");
 	ctx->verdict->located = true;
 	ctx->verdict->where = got->va;
+	ctx->verdict->focused = true;
+	ctx->verdict->focus = got->va;
 	return 1;
 }
 
@@ -906,7 +908,11 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 	unsigned i = 0;
 	for (; i < c->n_ops && !verdict->finding && !intent.failed; i++) {
 		const struct case_op *op = &c->ops[i];
-		describe_op(op, i, what, sizeof(what));
+		/* Formatted only when outcomes are recorded (not while fuzzing). */
+		if (!verdict->quiet)
+			describe_op(op, i, what, sizeof(what));
+		else
+			snprintf(what, sizeof(what), "%s", case_op_name(op->kind));
 		if (op->kind == CASE_OP_COPY) {
 			if (!t->ops.copy) {
 				oracle_outcome(verdict, "%s: not run (%s has no copy)", what,
@@ -1073,6 +1079,7 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 			rec->pa = pa;
 			rec->prot = op->prot & PGD_PROT_MASK;
 			rec->flags = req.flags;
+			rec->op = (int)i;
 			record_req[intent.count] = req;
 			record_protect[intent.count] = !map;
 			intent.count++;
@@ -1086,7 +1093,7 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		}
 		intent.failed = ret == PGDFUZZ_ENOMEM;
 	}
-	for (; i < c->n_ops; i++) {
+	for (; i < c->n_ops && !verdict->quiet; i++) {
 		describe_op(&c->ops[i], i, what, sizeof(what));
 		oracle_outcome(verdict, "%s: not run (%s)", what,
 			       verdict->finding ? "the finding above stopped the case"
@@ -1094,6 +1101,10 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 	}
 	pool_sync(&r);
 	if (verdict->finding) {
+		/* What the target built before it stopped, for repro. */
+		oracle->regs = oracle_tree_regs(&tree);
+		oracle->features = oracle_features(&tree.geo);
+		oracle->have_tables = true;
 		run_fini(&r);
 		return;
 	}
@@ -1272,7 +1283,8 @@ static bool judge_one_idmap(struct oracle *oracle, struct run *r, const char *pr
 			pieces[at] = pieces[at - 1];
 			at--;
 		}
-		pieces[at] = (struct oracle_piece){.va = first,
+		pieces[at] = (struct oracle_piece){.op = -1,
+						   .va = first,
 						   .size = last - first + 1,
 						   .pa = first,
 						   .prot = prot,
@@ -1482,6 +1494,7 @@ void oracle_run_target(struct oracle *oracle, const struct pgdfuzz_target *targe
 		       const char *prefix, const struct pgd_case *c, struct oracle_verdict *verdict)
 {
 	memset(verdict, 0, sizeof(*verdict));
+	verdict->quiet = oracle->quiet;
 	oracle->have_tables = false;
 	if (!target || target->abi != PGDFUZZ_TARGET_ABI || !target->ops.init) {
 		oracle_detail(verdict, "target %s: ABI %u, pgdfuzz has %u (or no init): not run\n",

@@ -14,9 +14,17 @@ ln -s "$fuzz_dir/../corpus" corpus
 "$pgdfuzz" run --time 20 --minimize-time 30 --jobs 2 --fuzzers fuzzers --out camp builder > run.txt 2>&1; rc=$?
 check "run with a planted bug exits 1" test $rc -eq 1
 check "run reports the finding" grep -q 'builder:lint-' run.txt
+check "run lists the finding under its root cause" grep -q '^  builder:lint-[a-z-]*:L[0-3] *[0-9]* variants*, [0-9]* files*$' run.txt
 check "report.md written" grep -q '^## Findings' camp/report.md
 check "report.md groups by signature" grep -q '### `builder:lint-' camp/report.md
 check "report.html has SVG plots" grep -q '<svg' camp/report.html
+check "report.md groups findings by root cause" grep -q '^### Root cause `builder:lint-[a-z-]*:L[0-3]`: [0-9]* variants*, [0-9]* files*$' camp/report.md
+check "report.html groups findings by root cause" grep -q '<h3>Root cause <code>builder:lint-' camp/report.html
+check "report.html findings carry the descriptor chain" grep -q 'descriptor chain for VA' camp/report.html
+check "report.html findings carry the tables near the divergence" grep -q -- '--- tables near VA' camp/report.html
+repro_cmd=$(sed -n 's/^- reproduce: `\(.*\)`$/\1/p' camp/report.md | head -1)
+(cd / && eval "$repro_cmd") > camp-repro.txt 2>&1; rc=$?
+check "the report's reproduce command works when pasted (exit 1)" test $rc -eq 1
 check "minimized reproducer written" test -n "$(ls camp/findings/*.bin 2>/dev/null)"
 check "progress lines when not a terminal" grep -q 'execs=' run.txt
 

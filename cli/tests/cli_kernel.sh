@@ -54,6 +54,8 @@ repro)
 	check "finding case: the case is printed" grep -q "$line" repro.txt
 	check "finding case: the divergence names the kernel" grep -q "$detail" repro.txt
 	check "finding case: tables" grep -q -- "--- tables ($first) ---" repro.txt
+	check "finding case: each op's outcome" grep -q -- "^--- what each step did ($first) ---" repro.txt
+	check "finding case: the ptdump has output addresses" grep -q ' -> 0x[0-9a-f]* ' repro.txt
 	# Without --backend every backend taking builder cases judges it.
 	for b in $backends; do
 		case $b in reloc | trans) continue ;; esac # not builder cases

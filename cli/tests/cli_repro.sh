@@ -64,6 +64,19 @@ check "repro --fuzzer with the real builder is clean (exit 0)" test $rc -eq 0
 "$pgdfuzz" repro --fuzzer "$fuzz_dir/fuzz_idmap" "$planted" > out.txt 2> err.txt; rc=$?
 check "a builder case given to fuzz_idmap is refused" test $rc -eq 2
 check "the harness mismatch is named" grep -q 'is a builder case; .* is the idmap harness' err.txt
+# scripts/pgdfuzz runs the checkout's pgdfuzz from any directory (when this
+# build is one of the checkout's presets).
+preset_dir=$(cd "$fuzz_dir/.." && pwd -P)
+if [ "$(dirname "$preset_dir")" = "$(cd "$src" && pwd -P)/build" ]; then
+	ln -s "$src/scripts/pgdfuzz" wrapper
+	(cd / && PGDFUZZ_PRESET=$(basename "$preset_dir") "$work/wrapper" repro "$planted") > out.txt 2>&1; rc=$?
+	check "scripts/pgdfuzz through a symlink, from /, runs the checkout's pgdfuzz" \
+		grep -q "^judge: the core (core/) linked into $preset_dir/cli/pgdfuzz" out.txt
+fi
+PGDFUZZ_PRESET=no-such-preset "$src/scripts/pgdfuzz" --help > out.txt 2> err.txt; rc=$?
+check "scripts/pgdfuzz without a build says so (exit 2)" test $rc -eq 2
+check "scripts/pgdfuzz without a build says how to build" grep -q 'not built yet' err.txt
+
 # triage prints commands that work when pasted from anywhere.
 mkdir -p fuzzers crashes
 for f in "$fuzz_dir"/fuzz_*; do ln -s "$f" fuzzers/; done
@@ -75,7 +88,9 @@ mkdir -p crashes/builder flat
 cp crash-nomagic crashes/builder/crash-aaaa
 cp planted.bin crashes/crash-bbbb
 cp crash-nomagic flat/crash-cccc
-"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out findings crashes flat > triage.txt 2>&1; rc=$?
+# An output directory whose name needs quoting in a shell.
+"$pgdfuzz" triage --minimize-time 0 --fuzzers fuzzers --out "find 'ings" crashes flat > triage.txt 2>&1; rc=$?
+ln -s "find 'ings" findings
 check "triage of the planted crash files exits 1" test $rc -eq 1
 check "triage files both under the planted signature" grep -q 'builder:lint-cont-missing:4k-48:L3 *x2 ' triage.txt
 check "triage names a crash file whose harness it cannot tell" grep -q 'flat/crash-cccc: cannot tell the harness; use --harness' triage.txt
@@ -184,10 +199,32 @@ PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
 check "kernel repro with a configured build runs its pgdfuzz" grep -q '^kernel build ran: repro --kernel-src faketree' out.txt
 check "a configured kernel build is not configured again" test "$(grep -c -- '--preset' cmake-calls)" -eq 0
 check "a configured kernel build is brought up to date" test "$(grep -c -- '^--build ' cmake-calls)" -eq 1
+# Built after the tree's files and this pgdfuzz: run as it is, no cmake.
+mkdir -p kbuilds/kernel-faketree/kernel
+cp stubbin/cmake kbuilds/kernel-faketree/kernel/fuzz_kernel_mmu
+rm -f cmake-calls
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "a fresh kernel build runs at once" grep -q '^kernel build ran: repro --kernel-src faketree' out.txt
+check "a fresh kernel build calls no cmake" test ! -e cmake-calls
+check "a fresh kernel build says so" grep -q 'is up to date (built after the tree' err.txt
+# A tree file changed since: brought up to date again.
+sleep 1
+touch faketree/arch/arm64/mm/mmu.c
+PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
+	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
+check "a tree file newer than the kernel build brings it up to date" test "$(grep -c -- '^--build ' cmake-calls)" -eq 1
 rm -f cmake-calls kbuilds/kernel-faketree/CMakeCache.txt
 PATH=$PWD/stubbin:$PATH PGDFUZZ_KERNEL_BUILDS=$PWD/kbuilds \
 	"$pgdfuzz" repro --kernel-src faketree "$planted" > out.txt 2> err.txt; rc=$?
 check "an unconfigured kernel build is configured" grep -q -- '--preset fuzz' cmake-calls
+
+# A harness binary's own finding report (what engines log) explains it too,
+# though it records no outcomes while fuzzing.
+sh -c '"$0" planted.bin; true' "$canary" > /dev/null 2> abort.txt
+check "a harness's finding report has the FINDING line" grep -q '^pgdfuzz: FINDING builder:lint-cont-missing:4k-48:L3' abort.txt
+check "a harness's finding report says what each op did" grep -q '^op 0 map va=0xffff000000010000 .*: ok' abort.txt
+check "a harness's finding report lists the group" grep -q '<- reported' abort.txt
 
 # ---- item 12: --help ---------------------------------------------------------------
 for sub in repro show encode decode triage minimize merge; do
