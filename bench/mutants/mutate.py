@@ -132,13 +132,25 @@ mutant("M23", "idmap", "idmap-levels", "core/idmap.c",
 
 # ---- safe-update rules ---------------------------------------------------
 mutant("M24", "builder", "safe-update", "core/map.c",
+       "if (attr_old != attr_new && attr_old <= PGD_ATTR_INDX(1) &&\n\t\t    attr_new <= PGD_ATTR_INDX(1))",
+       "if (attr_old != attr_new && (attr_old <= PGD_ATTR_INDX(1) ||\n\t\t    attr_new <= PGD_ATTR_INDX(1)))",
+       "the Normal <-> Normal-Tagged exception takes either side: Normal to Device is allowed")
+mutant("M25", "builder", "safe-update", "core/map.c",
+       "attr_new <= PGD_ATTR_INDX(1))\n\t\t\trest &= ~PGD_ATTR_INDX_MASK;",
+       "attr_new <= PGD_ATTR_INDX(2))\n\t\t\trest &= ~PGD_ATTR_INDX_MASK;",
+       "the Normal-Tagged exception off by one: Normal to Normal-NC (AttrIndx 2) is allowed")
+mutant("M24e", "builder", "safe-update", "core/map.c",
        "\tif (diff & 0x0003fffffffff000ULL)\n\t\twhy = \"pfn-change\";\n\telse if",
        "\tif",
-       "a live entry may change its output address")
-mutant("M25", "builder", "safe-update", "core/map.c",
+       "the pfn-change rule removed",
+       equivalent="the output-address bits are outside the allowed mask, so the catch-all "
+       "attribute-change rule refuses the same changes; only err.rule's name differs")
+mutant("M25e", "builder", "safe-update", "core/map.c",
        "\t\tif (rest & PGD_ATTR_INDX_MASK)\n\t\t\twhy = \"memory-type\";\n\t\telse if",
        "\t\tif",
-       "a live entry may change its memory type")
+       "the memory-type rule removed",
+       equivalent="AttrIndx is outside the allowed mask, so the catch-all attribute-change rule "
+       "refuses the same changes; only err.rule's name differs")
 mutant("M26", "builder", "safe-update", "core/map.c",
        "else if (old_desc & ~new_desc & PGD_NG)",
        "else if (new_desc & ~old_desc & PGD_NG)",

@@ -168,7 +168,9 @@ for id in "${ids[@]}"; do
 		status=1
 	fi
 	times=() execs_list=() fsig=- kills=0
-	if [ $replay_only = 0 ]; then
+	# Equivalent mutants are replayed (a kill would disprove the claim) but
+	# not fuzzed: no time to detect exists.
+	if [ $replay_only = 0 ] && [ -z "$eq" ]; then
 		for t in $(seq 1 "$trials"); do
 			read -r secs execs sig <<<"$(trial "$id" "$h" "$t")"
 			if [ "$sig" != - ]; then
@@ -181,7 +183,7 @@ for id in "${ids[@]}"; do
 	fi
 	# Empty fields would collapse in `read` (tab is IFS whitespace): "-".
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$cat" "$h" \
-		"$([ -n "$rsig" ] && echo yes || echo no)" "$([ $replay_only = 1 ] && echo - || echo "$kills/$trials")" \
+		"$([ -n "$rsig" ] && echo yes || echo no)" "$([ $replay_only = 1 ] || [ -n "$eq" ] && echo - || echo "$kills/$trials")" \
 		"$(IFS=/; echo "${times[*]:--}")" "$(IFS=/; echo "${execs_list[*]:--}")" \
 		"${rsig:--}" "$fsig" "${eq:--}" >>"$rows"
 	# Back to the original text (fresh mtime: the next build recompiles it).
