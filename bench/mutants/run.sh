@@ -96,8 +96,9 @@ replay() {
 	[ $own = 1 ] || for h in "${harnesses[@]}"; do [ "$h" = "$first" ] || order+=("$h"); done
 	for h in "${order[@]}"; do
 		local log=$logs/$tag.replay.$h.log
+		mkdir -p "$work/replay"
 		nice -n 10 "$build/fuzz/fuzz_$h" -runs=0 -timeout=10 -rss_limit_mb=2560 \
-			"${corpora[@]}" >"$log" 2>&1 || true
+			-artifact_prefix="$work/replay/" "${corpora[@]}" >"$log" 2>&1 || true
 		sig=$(signature "$log")
 		if [ -n "$sig" ]; then printf '%s' "$sig"; return; fi
 		grep -q 'Done [0-9]* runs' "$log" ||
