@@ -3,6 +3,7 @@
 #
 #   bench/mutants/run.sh [--cap SECONDS] [--trials N] [--replay-only] [--no-control]
 #                        [--own-harness] [--expect-killed] [--work DIR] [--out FILE] [ID...]
+#   bench/mutants/run.sh --render ROWS [--cap SECONDS] [--trials N] [--out FILE]
 #
 # For every mutant of bench/mutants/mutate.py (or the IDs named): apply it to
 # a scratch copy of the tree (DIR/src, default build/mutants/src), build the
@@ -16,7 +17,9 @@
 # A control run of the unmutated tree comes first (replay and one capped
 # trial per harness) and must find nothing. The table goes to stdout and to
 # FILE (default DIR/results.md); logs stay in DIR/logs. --own-harness builds
-# and replays only each mutant's own harness (CI: fewer links).
+# and replays only each mutant's own harness (CI: fewer links). --render
+# prints the table of an earlier run's DIR/rows.tsv (rows of several runs
+# may be concatenated; ROWS.control holds the control line).
 # Exit status: 0 when the benchmark ran (whatever the kill rate), 1 when the
 # control run found something, a mutant no longer applies or does not build,
 # or with --expect-killed a mutant survived the replay; 2 for bad arguments.
@@ -24,7 +27,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/bench/mutants
-cap=60 trials=3 replay_only=0 control=1 own=0 expect=0 work=$root/build/mutants out=
+cap=60 trials=3 replay_only=0 control=1 own=0 expect=0 work=$root/build/mutants out= render=
 ids=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,15 +36,29 @@ while [ $# -gt 0 ]; do
 	--replay-only) replay_only=1; shift ;;
 	--no-control) control=0; shift ;;
 	--own-harness) own=1; shift ;;
+	--render) render=$2; shift 2 ;;
 	--expect-killed) expect=1; shift ;;
 	--work) work=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) ids+=("$1"); shift ;;
 	esac
 done
 case $cap$trials in *[!0-9]*) echo "run.sh: --cap and --trials take whole numbers" >&2; exit 2 ;; esac
+status=0
+date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+ctl=
+if [ -n "$render" ]; then
+	rows=$render
+	[ -f "$rows" ] || { echo "run.sh: $rows: no such file" >&2; exit 2; }
+	out=${out:-/dev/null}
+	[ ! -f "$rows.control" ] || ctl=$(cat "$rows.control")
+	control=$([ -n "$ctl" ] && echo 1 || echo 0)
+	date_utc="$(date -u -r "$rows" '+%Y-%m-%d %H:%M UTC') (rendered from $rows)"
+	read -r -a ids <<<"$(cut -f1 "$rows" | tr '\n' ' ')"
+	if awk -F'\t' '$5 != "-" {f=1} END {exit !f}' "$rows"; then replay_only=0; else replay_only=1; fi
+else
 [ ${#ids[@]} -gt 0 ] || read -r -a ids <<<"$(python3 "$here/mutate.py" ids)"
 for id in "${ids[@]}"; do python3 "$here/mutate.py" file "$id" >/dev/null || exit 2; done
 mkdir -p "$work/logs"
@@ -127,8 +144,6 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : 
 
 rows=$work/rows.tsv
 : >"$rows"
-status=0
-date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 if [ $control = 1 ]; then
 	echo "run.sh: control (unmutated) build" >&2
@@ -144,6 +159,7 @@ if [ $control = 1 ]; then
 		done
 	fi
 	echo "run.sh: control: $ctl" >&2
+	echo "$ctl" >"$rows.control"
 fi
 
 for id in "${ids[@]}"; do
@@ -190,6 +206,8 @@ for id in "${ids[@]}"; do
 	# Back to the original text (fresh mtime: the next build recompiles it).
 	python3 "$here/mutate.py" sync "$root" "$src" "$file"
 done
+
+fi
 
 # ---- the table --------------------------------------------------------------
 {
