@@ -46,6 +46,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $cap$trials in *[!0-9]*) echo "run.sh: --cap and --trials take whole numbers" >&2; exit 2 ;; esac
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 status=0
 date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
 ctl=
@@ -140,7 +141,6 @@ trial() {
 	printf '%.1f %s %s\n' "$(echo "$t1 - $t0" | bc)" "${execs:-?}" "$sig"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 rows=$work/rows.tsv
 : >"$rows"
@@ -220,7 +220,7 @@ fi
 	echo "|---|---|---|---|---|---|---|---|"
 	while IFS=$'\t' read -r id cat h rk fk tm ex rsig fsig eq; do
 		sig=$rsig; [ "$sig" != - ] || sig=$fsig
-		if [ "$eq" != - ]; then
+		if [ -n "$eq" ] && [ "$eq" != - ]; then
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | equivalent: $eq |"
 		else
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | \`$sig\` |"
@@ -228,8 +228,8 @@ fi
 	done <"$rows"
 	echo
 	awk -F'\t' -v replay_only=$replay_only -v trials="$trials" '
-		$10 == "-" { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
-		$10 != "-" { e++ }
+		($10 == "-" || $10 == "") { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
+		$10 != "-" && $10 != "" { e++ }
 		END {
 			printf "Non-equivalent mutants: %d (equivalent, not counted: %d). ", n, e
 			printf "Killed by replaying the shipped corpus: %d/%d (%.0f%%). ", r, n, n ? 100 * r / n : 0
@@ -238,9 +238,9 @@ fi
 		}' "$rows"
 	if [ $replay_only = 0 ]; then
 		# Per mutant: the median of its trials that found something.
-		med=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | while read -r tm; do
+		med=$(awk -F'\t' '($10 == "-" || $10 == "") {print $6}' "$rows" | while read -r tm; do
 			tr '/' '\n' <<<"$tm" | grep -v '>' | median; done | grep . | median)
-		max=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
+		max=$(awk -F'\t' '($10 == "-" || $10 == "") {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
 		echo "Time to detect (fuzzing): median ${med:-n/a} s over killed mutants (each its trials' median), maximum ${max:-n/a} s over all successful trials."
 	fi
 } | tee "$out"
