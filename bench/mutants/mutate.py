@@ -13,9 +13,12 @@ no longer found, `check` and `apply` fail loudly and name the mutant.
   mutate.py apply ID ROOT             apply one mutant in place (a scratch copy!)
   mutate.py file ID                   the file a mutant changes
   mutate.py field ID NAME             one field (harness, category, desc, equivalent)
-  mutate.py sync FROM TO FILE...       copy each FILE (relative) from FROM to TO where
-                                      the content differs (fresh mtime, so make rebuilds)
+  mutate.py sync FROM TO [FILE...]     copy each FILE (relative) from FROM to TO where
+                                      the content differs (fresh mtime, so make rebuilds);
+                                      without FILEs, the NUL-separated list on stdin, and
+                                      files of TO outside it (and outside TO/build) go
 """
+import os
 import sys
 from pathlib import Path
 
@@ -334,6 +337,15 @@ def main(argv):
     elif cmd == "sync" and len(argv) >= 4:
         src, dst = Path(argv[2]), Path(argv[3])
         names = argv[4:] if len(argv) > 4 else sys.stdin.read().split("\0")
+        if len(argv) == 4:
+            # A whole-tree sync also drops files the tree no longer has
+            # (a renamed seed would otherwise still be encoded), never
+            # touching the scratch tree's own build directory.
+            keep = {os.path.normpath(n) for n in names if n}
+            for path in dst.rglob("*"):
+                rel = path.relative_to(dst)
+                if rel.parts[0] != "build" and path.is_file() and str(rel) not in keep:
+                    path.unlink()
         for name in filter(None, names):
             a, b = src / name, dst / name
             if not a.is_file():
