@@ -333,8 +333,8 @@ void oracle_judge_builder(struct oracle *oracle, const struct pgd_case *c,
 		if (verdict->finding)
 			break;
 		if (ret == PGD_EUNSAFE && !map && valid && op->size &&
-		    !oracle_check_refusal(oracle, &tree, op, va, last, user_bits, &err, HARNESS,
-					  geometry, verdict))
+		    !oracle_check_refusal(oracle, &tree, op, va, last, &err, HARNESS, geometry,
+					  verdict))
 			break;
 		if (ret != PGD_OK && ret != PGD_ENOMEM) {
 			verdict->ops_rejected++;

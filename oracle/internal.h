@@ -124,10 +124,11 @@ bool oracle_check_table_placement(const struct ref_regime *regime, const char *t
 				  const struct oracle_range *forbidden, size_t nforbidden,
 				  const char *harness, const char *kind, const char *geometry,
 				  struct oracle_verdict *verdict);
-/* Fill the top ORACLE_POISON_PAGES granule pages below limit of every bank
- * (where the page allocator takes its first tables) with words that decode
- * as valid descriptors: a table the builder does not zero shows. */
-#define ORACLE_POISON_PAGES 2
+/* Fill the top ORACLE_POISON_PAGES granule pages below limit of the highest
+ * bank (where the page allocator takes its first table, the root) with
+ * words that decode as valid descriptors: a table the builder does not zero
+ * shows. One page: with a 64K granule each costs 64 KiB of writes. */
+#define ORACLE_POISON_PAGES 1
 void oracle_poison_alloc_pages(struct physmem *mem, uint64_t granule, uint64_t limit);
 
 /* ---- Contract checks (contract.c) ------------------------------------- */
@@ -137,12 +138,12 @@ void oracle_poison_alloc_pages(struct physmem *mem, uint64_t granule, uint64_t l
 bool oracle_check_geometry(struct oracle *oracle, const struct pgd_config *config,
 			   const struct pgd_tree *tree, const char *harness, const char *geometry,
 			   struct oracle_verdict *verdict);
-/* An update refused as unsafe must have a reason in the tables: a hole, a
- * leaf the range splits, a contiguous leaf that would change, or a change
- * outside what pgattr_change_is_safe allows. user_bits: prot bits earlier
- * ops asked for. Kind "refused-safe". */
+/* An update of [va, last] refused as unsafe must have a reason in the
+ * tables: a hole, a leaf the range splits, a contiguous leaf that would
+ * change, or a change outside what pgattr_change_is_safe allows. Kind
+ * "refused-safe". */
 bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
-			  const struct case_op *op, uint64_t va, uint64_t last, uint64_t user_bits,
+			  const struct case_op *op, uint64_t va, uint64_t last,
 			  const struct pgd_error *err, const char *harness, const char *geometry,
 			  struct oracle_verdict *verdict);
 

@@ -29,9 +29,15 @@ static int visit_tables(const struct ref_regime *regime, uint64_t table_pa, int 
 {
 	unsigned shift = ref_level_shift(granule_shift, level);
 	uint64_t granule = 1ULL << granule_shift;
+	/* One view of the whole table where memory offers it (little-endian,
+	 * as the builders write), else entry by entry. */
+	const uint8_t *view =
+	    regime->mem.table ? regime->mem.table(regime->mem.ctx, table_pa, 8ULL * entries) : NULL;
 	for (unsigned i = 0; i < entries && level < 3; i++) {
 		struct table_visit t = {.level = level, .desc_pa = table_pa + 8ULL * i};
-		if (!regime->mem.read64(regime->mem.ctx, t.desc_pa, &t.desc))
+		if (view)
+			memcpy(&t.desc, view + 8ULL * i, 8);
+		else if (!regime->mem.read64(regime->mem.ctx, t.desc_pa, &t.desc))
 			return 0; /* lint reports tables outside RAM */
 		if ((t.desc & 3) != 3)
 			continue;
@@ -173,8 +179,13 @@ void oracle_poison_alloc_pages(struct physmem *mem, uint64_t granule, uint64_t l
 			poison[i] = ((i + 1) * 0x9e3779b97f4a7c15ULL) | 1;
 	if (granule > sizeof(poison))
 		return;
-	for (size_t b = 0; b < physmem_bank_count(mem); b++) {
+	/* Only the bank the page allocator starts from (the highest below
+	 * limit): its first tables come from there, and a 64K granule makes
+	 * every poisoned page cost 64 KiB of writes per input. */
+	for (size_t b = physmem_bank_count(mem); b-- > 0;) {
 		struct physmem_bank bank = physmem_bank_at(mem, b);
+		if (bank.base >= limit)
+			continue;
 		uint64_t top = bank.base + bank.size;
 		if (top > limit)
 			top = limit;
@@ -182,5 +193,6 @@ void oracle_poison_alloc_pages(struct physmem *mem, uint64_t granule, uint64_t l
 		for (unsigned page = 1; page <= ORACLE_POISON_PAGES; page++)
 			if (top >= bank.base + page * granule)
 				physmem_write(mem, top - page * granule, poison, granule);
+		return;
 	}
 }
