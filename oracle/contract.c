@@ -44,53 +44,34 @@ bool oracle_check_geometry(struct oracle *oracle, const struct pgd_config *confi
 	return false;
 }
 
-struct refusal_ctx {
-	uint64_t va, last, new_prot, mask;
-	bool justified;
-};
-
-/* Does this interval give core a reason to refuse? Linux's
- * pgattr_change_is_safe(): only PXN, RDONLY, DBM, nG (global to
- * non-global) and Normal <-> Normal-Tagged may change on a live entry, never
- * a contiguous one; update also refuses to split a leaf. */
-static int refusal_interval(void *opaque, const struct ref_interval *iv)
+/* Does the leaf give core a reason to refuse the update? Linux's
+ * pgattr_change_is_safe(), on the raw descriptors: only PXN, RDONLY, DBM,
+ * nG (global to non-global), the software bits and Normal <-> Normal-Tagged
+ * may change on a live entry, never a contiguous one; update also refuses
+ * to split a leaf. */
+static bool refusal_reason(uint64_t old, uint64_t new, bool splits)
 {
-	struct refusal_ctx *ctx = opaque;
-	if (!iv->has_leaf) {
-		ctx->justified = true; /* a hole */
-		return 1;
-	}
-	uint64_t old = ref_attrs_prot(&iv->attrs) & ctx->mask, new = ctx->new_prot & ctx->mask;
 	uint64_t diff = old ^ new;
 	if (!diff)
-		return 0;
-	uint64_t block = 1ULL << iv->block_shift;
-	bool splits = (iv->va & ~(block - 1)) < ctx->va ||
-		      ((iv->va + (iv->size - 1)) | (block - 1)) > ctx->last;
-	uint64_t rest = diff & ~(PGD_PXN | PGD_AP_RDONLY | PGD_DBM | PGD_NG);
+		return false;
+	uint64_t rest = diff & ~(PGD_PXN | PGD_AP_RDONLY | PGD_DBM | PGD_NG | PGD_SW_MASK);
 	if ((old & PGD_ATTR_INDX_MASK) <= PGD_ATTR_INDX(1) &&
 	    (new &PGD_ATTR_INDX_MASK) <= PGD_ATTR_INDX(1))
 		rest &= ~PGD_ATTR_INDX_MASK;
-	if (iv->attrs.contiguous || splits || (old & PGD_NG & ~new) || rest) {
-		ctx->justified = true;
-		return 1;
-	}
-	return 0;
+	return ((old | new) & PGD_CONT) || splits || (old & PGD_NG & ~new) || rest;
 }
 
+/* Leaves visited at most; a longer range is not judged (refusals are
+ * checked leaf by leaf, on raw descriptors). */
+#define REFUSAL_MAX_LEAVES 4096
+
 bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
-			  const struct case_op *op, uint64_t va, uint64_t last, uint64_t user_bits,
-			  int level, const char *reason, const char *harness, const char *geometry,
+			  const struct case_op *op, uint64_t va, uint64_t last, int level,
+			  const char *reason, const char *harness, const char *geometry,
 			  struct oracle_verdict *verdict)
 {
 	const struct pgd_geometry *geo = &tree->geo;
-	uint64_t mask = oracle_compare_mask(geo);
 	uint64_t prot_mask = geo->lpa2 ? PGD_PROT_MASK & ~PGD_SH_MASK : PGD_PROT_MASK;
-	/* Bits the reference's attributes do not show and that may not change
-	 * (NS, GP, the ignored bits 59-62): with any in play the judge cannot
-	 * tell. Software bits may always change, so they never need seeing. */
-	if ((user_bits | op->prot) & prot_mask & ~mask & ~PGD_SW_MASK)
-		return true;
 	struct ref_regs regs = oracle_tree_regs(tree);
 	struct ref_features features = oracle_features(geo);
 	struct ref_mem mem = oracle_ref_mem(oracle->mem);
@@ -98,10 +79,24 @@ bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
 	char why[128];
 	if (ref_regime_init(&regime, &regs, &features, &mem, why, sizeof(why)))
 		return true;
-	struct refusal_ctx ctx = {va, last, op->prot & prot_mask, mask, false};
-	ref_range_walk(&regime, va, last, refusal_interval, &ctx);
-	if (ctx.justified)
-		return true;
+	uint64_t at = va;
+	for (unsigned n = 0; n < REFUSAL_MAX_LEAVES; n++) {
+		struct ref_result walk;
+		ref_walk_regime(&regime, at, REF_TRANSLATE, &walk);
+		if (!walk.has_leaf || !walk.nsteps)
+			return true; /* a hole */
+		uint64_t old = walk.steps[walk.nsteps - 1].desc;
+		uint64_t new = (old & ~prot_mask) | (op->prot & prot_mask);
+		uint64_t size = 1ULL << walk.block_shift, first = at & ~(size - 1);
+		uint64_t leaf_last = first + (size - 1);
+		if (refusal_reason(old, new, first < va || leaf_last > last))
+			return true;
+		if (leaf_last >= last)
+			break;
+		at = leaf_last + 1;
+		if (n + 1 == REFUSAL_MAX_LEAVES)
+			return true;
+	}
 	oracle_finding(verdict, harness, "refused-safe", geometry, level,
 		       "update va=0x%llx size=0x%llx prot=0x%016llx was refused as unsafe (%s), "
 		       "but every live entry of the range may change so without "

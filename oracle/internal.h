@@ -148,13 +148,13 @@ bool oracle_poison_page(struct physmem *mem, uint64_t pa, uint64_t granule);
 bool oracle_check_geometry(struct oracle *oracle, const struct pgd_config *config,
 			   const struct pgd_tree *tree, const char *harness, const char *geometry,
 			   struct oracle_verdict *verdict);
-/* An update refused as unsafe must have a reason in the tables: a hole, a
- * leaf the range splits, a contiguous leaf that would change, or a change
- * outside what pgattr_change_is_safe allows. user_bits: prot bits earlier
- * ops asked for. Kind "refused-safe". */
+/* An update of [va, last] refused as unsafe must have a reason in the
+ * tables: a hole, a leaf the range splits, a contiguous leaf that would
+ * change, or a change outside what pgattr_change_is_safe allows. Kind
+ * "refused-safe". */
 bool oracle_check_refusal(struct oracle *oracle, const struct pgd_tree *tree,
-			  const struct case_op *op, uint64_t va, uint64_t last, uint64_t user_bits,
-			  int level, const char *reason, const char *harness, const char *geometry,
+			  const struct case_op *op, uint64_t va, uint64_t last, int level,
+			  const char *reason, const char *harness, const char *geometry,
 			  struct oracle_verdict *verdict);
 
 void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,

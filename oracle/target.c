@@ -1052,8 +1052,8 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 				       "op %u: %s", i, r.reason);
 		if (!verdict->finding && ret == PGDFUZZ_EUNSAFE && !map && valid && op->size &&
 		    t->unsafe == PGDFUZZ_UNSAFE_REFUSES)
-			oracle_check_refusal(oracle, &tree, op, va, last, user_bits, r.reason_level,
-					     r.reason, prefix, geometry, verdict);
+			oracle_check_refusal(oracle, &tree, op, va, last, r.reason_level, r.reason,
+					     prefix, geometry, verdict);
 		if (verdict->finding) {
 			i++;
 			break;

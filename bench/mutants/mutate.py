@@ -13,9 +13,12 @@ no longer found, `check` and `apply` fail loudly and name the mutant.
   mutate.py apply ID ROOT             apply one mutant in place (a scratch copy!)
   mutate.py file ID                   the file a mutant changes
   mutate.py field ID NAME             one field (harness, category, desc, equivalent)
-  mutate.py sync FROM TO FILE...       copy each FILE (relative) from FROM to TO where
-                                      the content differs (fresh mtime, so make rebuilds)
+  mutate.py sync FROM TO [FILE...]     copy each FILE (relative) from FROM to TO where
+                                      the content differs (fresh mtime, so make rebuilds);
+                                      without FILEs, the NUL-separated list on stdin, and
+                                      files of TO outside it (and outside TO/build) go
 """
+import os
 import sys
 from pathlib import Path
 
@@ -132,13 +135,25 @@ mutant("M23", "idmap", "idmap-levels", "core/idmap.c",
 
 # ---- safe-update rules ---------------------------------------------------
 mutant("M24", "builder", "safe-update", "core/map.c",
+       "if (attr_old != attr_new && attr_old <= PGD_ATTR_INDX(1) &&\n\t\t    attr_new <= PGD_ATTR_INDX(1))",
+       "if (attr_old != attr_new && (attr_old <= PGD_ATTR_INDX(1) ||\n\t\t    attr_new <= PGD_ATTR_INDX(1)))",
+       "the Normal <-> Normal-Tagged exception takes either side: Normal to Device is allowed")
+mutant("M25", "builder", "safe-update", "core/map.c",
+       "attr_new <= PGD_ATTR_INDX(1))\n\t\t\trest &= ~PGD_ATTR_INDX_MASK;",
+       "attr_new <= PGD_ATTR_INDX(2))\n\t\t\trest &= ~PGD_ATTR_INDX_MASK;",
+       "the Normal-Tagged exception off by one: Normal to Normal-NC (AttrIndx 2) is allowed")
+mutant("M24e", "builder", "safe-update", "core/map.c",
        "\tif (diff & 0x0003fffffffff000ULL)\n\t\twhy = \"pfn-change\";\n\telse if",
        "\tif",
-       "a live entry may change its output address")
-mutant("M25", "builder", "safe-update", "core/map.c",
+       "the pfn-change rule removed",
+       equivalent="the output-address bits are outside the allowed mask, so the catch-all "
+       "attribute-change rule refuses the same changes; only err.rule's name differs")
+mutant("M25e", "builder", "safe-update", "core/map.c",
        "\t\tif (rest & PGD_ATTR_INDX_MASK)\n\t\t\twhy = \"memory-type\";\n\t\telse if",
        "\t\tif",
-       "a live entry may change its memory type")
+       "the memory-type rule removed",
+       equivalent="AttrIndx is outside the allowed mask, so the catch-all attribute-change rule "
+       "refuses the same changes; only err.rule's name differs")
 mutant("M26", "builder", "safe-update", "core/map.c",
        "else if (old_desc & ~new_desc & PGD_NG)",
        "else if (new_desc & ~old_desc & PGD_NG)",
@@ -322,6 +337,15 @@ def main(argv):
     elif cmd == "sync" and len(argv) >= 4:
         src, dst = Path(argv[2]), Path(argv[3])
         names = argv[4:] if len(argv) > 4 else sys.stdin.read().split("\0")
+        if len(argv) == 4:
+            # A whole-tree sync also drops files the tree no longer has
+            # (a renamed seed would otherwise still be encoded), never
+            # touching the scratch tree's own build directory.
+            keep = {os.path.normpath(n) for n in names if n}
+            for path in dst.rglob("*"):
+                rel = path.relative_to(dst)
+                if rel.parts[0] != "build" and path.is_file() and str(rel) not in keep:
+                    path.unlink()
         for name in filter(None, names):
             a, b = src / name, dst / name
             if not a.is_file():

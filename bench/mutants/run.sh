@@ -3,6 +3,7 @@
 #
 #   bench/mutants/run.sh [--cap SECONDS] [--trials N] [--replay-only] [--no-control]
 #                        [--own-harness] [--expect-killed] [--work DIR] [--out FILE] [ID...]
+#   bench/mutants/run.sh --render ROWS [--cap SECONDS] [--trials N] [--out FILE]
 #
 # For every mutant of bench/mutants/mutate.py (or the IDs named): apply it to
 # a scratch copy of the tree (DIR/src, default build/mutants/src), build the
@@ -16,7 +17,9 @@
 # A control run of the unmutated tree comes first (replay and one capped
 # trial per harness) and must find nothing. The table goes to stdout and to
 # FILE (default DIR/results.md); logs stay in DIR/logs. --own-harness builds
-# and replays only each mutant's own harness (CI: fewer links).
+# and replays only each mutant's own harness (CI: fewer links). --render
+# prints the table of an earlier run's DIR/rows.tsv (rows of several runs
+# may be concatenated; ROWS.control holds the control line).
 # Exit status: 0 when the benchmark ran (whatever the kill rate), 1 when the
 # control run found something, a mutant no longer applies or does not build,
 # or with --expect-killed a mutant survived the replay; 2 for bad arguments.
@@ -24,7 +27,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/bench/mutants
-cap=60 trials=3 replay_only=0 control=1 own=0 expect=0 work=$root/build/mutants out=
+cap=60 trials=3 replay_only=0 control=1 own=0 expect=0 work=$root/build/mutants out= render=
 ids=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,15 +36,30 @@ while [ $# -gt 0 ]; do
 	--replay-only) replay_only=1; shift ;;
 	--no-control) control=0; shift ;;
 	--own-harness) own=1; shift ;;
+	--render) render=$2; shift 2 ;;
 	--expect-killed) expect=1; shift ;;
 	--work) work=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
-	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) ids+=("$1"); shift ;;
 	esac
 done
 case $cap$trials in *[!0-9]*) echo "run.sh: --cap and --trials take whole numbers" >&2; exit 2 ;; esac
+median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+status=0
+date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
+ctl=
+if [ -n "$render" ]; then
+	rows=$render
+	[ -f "$rows" ] || { echo "run.sh: $rows: no such file" >&2; exit 2; }
+	out=${out:-/dev/null}
+	[ ! -f "$rows.control" ] || ctl=$(cat "$rows.control")
+	control=$([ -n "$ctl" ] && echo 1 || echo 0)
+	date_utc="$(date -u -r "$rows" '+%Y-%m-%d %H:%M UTC') (rendered from $rows)"
+	read -r -a ids <<<"$(cut -f1 "$rows" | tr '\n' ' ')"
+	if awk -F'\t' '$5 != "-" {f=1} END {exit !f}' "$rows"; then replay_only=0; else replay_only=1; fi
+else
 [ ${#ids[@]} -gt 0 ] || read -r -a ids <<<"$(python3 "$here/mutate.py" ids)"
 for id in "${ids[@]}"; do python3 "$here/mutate.py" file "$id" >/dev/null || exit 2; done
 mkdir -p "$work/logs"
@@ -96,8 +114,9 @@ replay() {
 	[ $own = 1 ] || for h in "${harnesses[@]}"; do [ "$h" = "$first" ] || order+=("$h"); done
 	for h in "${order[@]}"; do
 		local log=$logs/$tag.replay.$h.log
+		mkdir -p "$work/replay"
 		nice -n 10 "$build/fuzz/fuzz_$h" -runs=0 -timeout=10 -rss_limit_mb=2560 \
-			"${corpora[@]}" >"$log" 2>&1 || true
+			-artifact_prefix="$work/replay/" "${corpora[@]}" >"$log" 2>&1 || true
 		sig=$(signature "$log")
 		if [ -n "$sig" ]; then printf '%s' "$sig"; return; fi
 		grep -q 'Done [0-9]* runs' "$log" ||
@@ -122,12 +141,9 @@ trial() {
 	printf '%.1f %s %s\n' "$(echo "$t1 - $t0" | bc)" "${execs:-?}" "$sig"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 rows=$work/rows.tsv
 : >"$rows"
-status=0
-date_utc=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 if [ $control = 1 ]; then
 	echo "run.sh: control (unmutated) build" >&2
@@ -143,6 +159,7 @@ if [ $control = 1 ]; then
 		done
 	fi
 	echo "run.sh: control: $ctl" >&2
+	echo "$ctl" >"$rows.control"
 fi
 
 for id in "${ids[@]}"; do
@@ -168,7 +185,9 @@ for id in "${ids[@]}"; do
 		status=1
 	fi
 	times=() execs_list=() fsig=- kills=0
-	if [ $replay_only = 0 ]; then
+	# Equivalent mutants are replayed (a kill would disprove the claim) but
+	# not fuzzed: no time to detect exists.
+	if [ $replay_only = 0 ] && [ -z "$eq" ]; then
 		for t in $(seq 1 "$trials"); do
 			read -r secs execs sig <<<"$(trial "$id" "$h" "$t")"
 			if [ "$sig" != - ]; then
@@ -181,12 +200,14 @@ for id in "${ids[@]}"; do
 	fi
 	# Empty fields would collapse in `read` (tab is IFS whitespace): "-".
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$cat" "$h" \
-		"$([ -n "$rsig" ] && echo yes || echo no)" "$([ $replay_only = 1 ] && echo - || echo "$kills/$trials")" \
+		"$([ -n "$rsig" ] && echo yes || echo no)" "$([ $replay_only = 1 ] || [ -n "$eq" ] && echo - || echo "$kills/$trials")" \
 		"$(IFS=/; echo "${times[*]:--}")" "$(IFS=/; echo "${execs_list[*]:--}")" \
 		"${rsig:--}" "$fsig" "${eq:--}" >>"$rows"
 	# Back to the original text (fresh mtime: the next build recompiles it).
 	python3 "$here/mutate.py" sync "$root" "$src" "$file"
 done
+
+fi
 
 # ---- the table --------------------------------------------------------------
 {
@@ -199,7 +220,7 @@ done
 	echo "|---|---|---|---|---|---|---|---|"
 	while IFS=$'\t' read -r id cat h rk fk tm ex rsig fsig eq; do
 		sig=$rsig; [ "$sig" != - ] || sig=$fsig
-		if [ "$eq" != - ]; then
+		if [ -n "$eq" ] && [ "$eq" != - ]; then
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | equivalent: $eq |"
 		else
 			echo "| $id | $cat | $h | $rk | $fk | $tm | $ex | \`$sig\` |"
@@ -207,8 +228,8 @@ done
 	done <"$rows"
 	echo
 	awk -F'\t' -v replay_only=$replay_only -v trials="$trials" '
-		$10 == "-" { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
-		$10 != "-" { e++ }
+		($10 == "-" || $10 == "") { n++; if ($4 == "yes") r++; split($5, k, "/"); if (k[1] > 0) f++ }
+		$10 != "-" && $10 != "" { e++ }
 		END {
 			printf "Non-equivalent mutants: %d (equivalent, not counted: %d). ", n, e
 			printf "Killed by replaying the shipped corpus: %d/%d (%.0f%%). ", r, n, n ? 100 * r / n : 0
@@ -217,9 +238,9 @@ done
 		}' "$rows"
 	if [ $replay_only = 0 ]; then
 		# Per mutant: the median of its trials that found something.
-		med=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | while read -r tm; do
+		med=$(awk -F'\t' '($10 == "-" || $10 == "") {print $6}' "$rows" | while read -r tm; do
 			tr '/' '\n' <<<"$tm" | grep -v '>' | median; done | grep . | median)
-		max=$(awk -F'\t' '$10 == "-" {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
+		max=$(awk -F'\t' '($10 == "-" || $10 == "") {print $6}' "$rows" | tr '/' '\n' | grep -v '>' | grep . | sort -g | tail -1)
 		echo "Time to detect (fuzzing): median ${med:-n/a} s over killed mutants (each its trials' median), maximum ${max:-n/a} s over all successful trials."
 	fi
 } | tee "$out"

@@ -33,6 +33,8 @@ static void check_builder(const char *path, const struct pgd_case *c, struct phy
 	struct pgd_error err;
 
 	pgd_page_alloc_init(&pages, mem, pgd_granule(geo));
+	/* As the harnesses do: tables the walker can reach. */
+	pgd_page_alloc_limit(&pages, 1ULL << geo->pa_bits);
 	mm = pgd_page_alloc_ops(&pages);
 	if (c->fail_alloc_at)
 		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);
@@ -76,6 +78,8 @@ static void check_idmap(const char *path, const struct pgd_case *c, struct physm
 			ranges[n++] = (struct pgd_range){c->ops[i].pa, c->ops[i].size};
 	CHECK(n > 0, "%s: no idmap ranges", path);
 	pgd_page_alloc_init(&pages, mem, pgd_granule(geo));
+	/* As the harnesses do: tables the walker can reach. */
+	pgd_page_alloc_limit(&pages, 1ULL << geo->pa_bits);
 	mm = pgd_page_alloc_ops(&pages);
 	if (c->fail_alloc_at)
 		mm = pgd_failing_ops(&failing, mm, c->fail_alloc_at - 1);
