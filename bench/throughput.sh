@@ -6,8 +6,13 @@
 # the campaign's rate per core it gave the harness, as a fraction of the
 # single process's rate.
 #
-#   bench/throughput.sh [--single SECONDS] [--time DURATION] [--jobs N] [HARNESS...]
+#   bench/throughput.sh [--single SECONDS] [--time DURATION] [--jobs N]
+#                       [--baseline DIR] [HARNESS...]
 #
+# --baseline DIR adds "before" columns: DIR/fuzz/fuzz_<h> and
+# DIR/fuzz-fast/fuzz_<h> (binaries of an older revision, copied from its
+# build/fuzz/fuzz and build/fuzz-fast/fuzz) run from the same seeds, each
+# right before the current binary, so both see the same machine load.
 # Defaults: 30 s per single-process cell, a 5m campaign, --jobs = cores. The
 # builds are made (ccache if present) when missing. Nothing is timed as a
 # test: the table is the result. Measurements are noisy on a shared machine:
@@ -18,12 +23,14 @@ single=30
 campaign=5m
 jobs=$(nproc)
 harnesses=()
+baseline=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--single) single=$2 && shift 2 ;;
 	--time) campaign=$2 && shift 2 ;;
 	--jobs) jobs=$2 && shift 2 ;;
-	-h | --help) sed -n '2,14p' "$0" && exit 0 ;;
+	--baseline) baseline=$2 && shift 2 ;;
+	-h | --help) sed -n '2,20p' "$0" && exit 0 ;;
 	-*) echo "throughput.sh: unknown option $1" >&2 && exit 2 ;;
 	*) harnesses+=("$1") && shift ;;
 	esac
@@ -48,9 +55,15 @@ single_rate() { # binary harness -> average exec/s from a scratch copy of the se
 		sed -n 's/^stat::average_exec_per_sec: *//p' | tail -1
 }
 
-declare -A asan fast
+declare -A asan fast asan_before fast_before
 for h in "${harnesses[@]}"; do
+	if [ -n "$baseline" ]; then
+		asan_before[$h]=$(single_rate "$baseline/fuzz/fuzz_$h" "$h")
+	fi
 	asan[$h]=$(single_rate build/fuzz/fuzz/fuzz_$h "$h")
+	if [ -n "$baseline" ]; then
+		fast_before[$h]=$(single_rate "$baseline/fuzz-fast/fuzz_$h" "$h")
+	fi
 	fast[$h]=$(single_rate build/fuzz-fast/fuzz/fuzz_$h "$h")
 done
 
@@ -91,10 +104,22 @@ cores=$(awk -v j="$jobs" -v n=${#harnesses[@]} 'BEGIN { printf "%.2f", (j < n ? 
 printf '\n%s, %s cores, %s; single process %s s per cell, campaign `pgdfuzz run --jobs %s --time %s` (%s cores per harness)\n\n' \
 	"$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(git describe --always --dirty)" \
 	"$single" "$jobs" "$campaign" "$cores"
-printf '| harness | single ASan+UBSan exec/s | single -O2 exec/s | campaign exec/s | campaign / ASan per core | campaign / -O2 per core |\n'
-printf '|---|---:|---:|---:|---:|---:|\n'
+if [ -n "$baseline" ]; then
+	printf 'Before: the binaries in %s, run right before the current ones.\n\n' "$baseline"
+	printf '| harness | ASan+UBSan before | ASan+UBSan now | -O2 before | -O2 now | campaign exec/s | campaign / ASan per core | campaign / -O2 per core |\n'
+	printf '|---|---:|---:|---:|---:|---:|---:|---:|\n'
+else
+	printf '| harness | single ASan+UBSan exec/s | single -O2 exec/s | campaign exec/s | campaign / ASan per core | campaign / -O2 per core |\n'
+	printf '|---|---:|---:|---:|---:|---:|\n'
+fi
 for h in "${harnesses[@]}"; do
 	c=$(campaign_rate "$h")
-	printf '| %s | %s | %s | %s | %s | %s |\n' "$h" "${asan[$h]:--}" "${fast[$h]:--}" "$c" \
-		"$(ratio "$c" "${asan[$h]}" "$cores")" "$(ratio "$c" "${fast[$h]}" "$cores")"
+	if [ -n "$baseline" ]; then
+		printf '| %s | %s | %s | %s | %s ' "$h" "${asan_before[$h]:--}" "${asan[$h]:--}" \
+			"${fast_before[$h]:--}" "${fast[$h]:--}"
+	else
+		printf '| %s | %s | %s ' "$h" "${asan[$h]:--}" "${fast[$h]:--}"
+	fi
+	printf '| %s | %s | %s |\n' "$c" "$(ratio "$c" "${asan[$h]}" "$cores")" \
+		"$(ratio "$c" "${fast[$h]}" "$cores")"
 done

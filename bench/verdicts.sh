@@ -19,12 +19,11 @@ build() { # source dir, build dir
 	cmake --build "$2" -j"$(nproc)" --target verdicts corpus_bin >/dev/null
 }
 
-# The base revision in its own work tree, with this checkout's tool added
-# (older revisions do not have it; it uses only oracle.h and case.h).
-rm -rf "$out/base-src"
-git worktree prune
-git worktree add --detach "$out/base-src" "$base" >/dev/null 2>&1
-trap 'git worktree remove --force "$out/base-src" 2>/dev/null || true' EXIT
+# The base revision's files (git archive: no work tree to register), with
+# this checkout's tool added (older revisions do not have it; it uses only
+# oracle.h and case.h).
+rm -rf "$out/base-src" && mkdir -p "$out/base-src"
+git archive "$base" | tar -x -C "$out/base-src"
 cp bench/verdicts.c "$out/base-src/bench/verdicts.c"
 grep -q 'add_executable(verdicts' "$out/base-src/bench/CMakeLists.txt" ||
 	printf '\nif(TARGET pgdfuzz_oracle)\n  add_executable(verdicts verdicts.c)\n  target_link_libraries(verdicts PRIVATE pgdfuzz_oracle)\nendif()\n' \

@@ -332,6 +332,17 @@ const void *physmem_view(const struct physmem *mem, uint64_t pa, size_t len)
 
 bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value)
 {
+	/* Fast path, as physmem_write() does it for an aligned word (which
+	 * lies in one page): builders write descriptors one by one. */
+	if ((pa & 7) == 0 && physmem_is_ram(mem, pa, 8)) {
+		mem->writes++;
+		struct chunk *c = get_chunk(mem, pa & ~(PHYSMEM_CHUNK - 1));
+		if (!c)
+			return false;
+		make_live(c, (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE));
+		memcpy(c->host + (pa & (PHYSMEM_CHUNK - 1)), &value, 8);
+		return true;
+	}
 	return physmem_write(mem, pa, &value, 8);
 }
 
