@@ -12,7 +12,7 @@
 # --baseline DIR adds "before" columns: DIR/fuzz/fuzz_<h> and
 # DIR/fuzz-fast/fuzz_<h> (binaries of an older revision, copied from its
 # build/fuzz/fuzz and build/fuzz-fast/fuzz) run from the same seeds, each
-# right before the current binary, so both see the same machine load.
+# right before the current binary, so both see about the same machine load.
 # Defaults: 30 s per single-process cell, a 5m campaign, --jobs = cores. The
 # builds are made (ccache if present) when missing. Nothing is timed as a
 # test: the table is the result. Measurements are noisy on a shared machine:
@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
 	--time) campaign=$2 && shift 2 ;;
 	--jobs) jobs=$2 && shift 2 ;;
 	--baseline) baseline=$2 && shift 2 ;;
-	-h | --help) sed -n '2,20p' "$0" && exit 0 ;;
+	-h | --help) sed -n '2,19p' "$0" && exit 0 ;;
 	-*) echo "throughput.sh: unknown option $1" >&2 && exit 2 ;;
 	*) harnesses+=("$1") && shift ;;
 	esac
