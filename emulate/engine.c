@@ -255,6 +255,32 @@ static bool region_push(struct emu_region_list *list, uint64_t addr, uint64_t si
 	return true;
 }
 
+/* Like region_push, without merging: mapped regions stay as Unicorn has them. */
+static bool region_append(struct emu_region_list *list, const struct emu_region *r)
+{
+	if (list->count == list->capacity) {
+		size_t capacity = list->capacity ? list->capacity * 2 : 64;
+		struct emu_region *items = realloc(list->items, capacity * sizeof(*items));
+		if (!items)
+			return false;
+		list->items = items;
+		list->capacity = capacity;
+	}
+	list->items[list->count++] = *r;
+	return true;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	uint64_t x = ((const struct emu_region *)a)->addr, y = ((const struct emu_region *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+static void region_sort(struct emu_region_list *list)
+{
+	qsort(list->items, list->count, sizeof(*list->items), by_addr);
+}
+
 struct map_walk {
 	struct physmem *mem;
 	struct emu_region_list *pa, *shadow;
@@ -317,21 +343,51 @@ int emu_map_memory(struct emu *emu, struct physmem *mem, bool shadow, uint64_t s
 	}
 	if (same_regions(&emu->mapped, &emu->wanted))
 		return 0;
-	for (size_t i = 0; i < emu->mapped.count; i++)
-		uc_mem_unmap(emu->uc, emu->mapped.items[i].addr, emu->mapped.items[i].size);
-	emu->mapped.count = 0;
-	for (size_t i = 0; i < emu->wanted.count; i++) {
+	/* Only the difference: each map or unmap makes 2.0.1 rebuild its view
+	 * of every region and drop translations, so churn costs O(regions^2).
+	 * Both lists are sorted by address and disjoint, so one merge pass
+	 * finds the regions that stay. Unmapping first keeps the mapped set
+	 * within EMU_MAX_REGIONS and free of overlaps. */
+	size_t kept = 0;
+	bool *keep = calloc(emu->wanted.count + 1, sizeof(*keep));
+	if (!keep) {
+		emu_error_set(err, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0, j = 0; i < emu->mapped.count; i++) {
+		const struct emu_region *m = &emu->mapped.items[i];
+		while (j < emu->wanted.count && emu->wanted.items[j].addr < m->addr)
+			j++;
+		if (j < emu->wanted.count && !memcmp(&emu->wanted.items[j], m, sizeof(*m))) {
+			keep[j] = true;
+			emu->mapped.items[kept++] = *m;
+			continue;
+		}
+		uc_mem_unmap(emu->uc, m->addr, m->size);
+	}
+	emu->mapped.count = kept;
+	int ret = 0;
+	for (size_t i = 0; i < emu->wanted.count && !ret; i++) {
 		const struct emu_region *r = &emu->wanted.items[i];
+		if (keep[i])
+			continue;
 		uc_err status = uc_mem_map_ptr(emu->uc, r->addr, r->size, UC_PROT_ALL, r->host);
 		if (status != UC_ERR_OK) {
 			emu_error_set(err, "uc_mem_map_ptr(0x%llx, 0x%llx): %s",
 				      (unsigned long long)r->addr, (unsigned long long)r->size,
 				      uc_strerror(status));
-			return -1;
+			ret = -1;
+			continue;
 		}
-		region_push(&emu->mapped, r->addr, r->size, r->host);
+		if (!region_append(&emu->mapped, r)) {
+			emu_error_set(err, "out of memory");
+			ret = -1;
+		}
 	}
-	return 0;
+	free(keep);
+	if (!ret)
+		region_sort(&emu->mapped);
+	return ret;
 }
 
 /* ---- Running ----------------------------------------------------------- */

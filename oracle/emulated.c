@@ -45,8 +45,20 @@ static uint64_t fill_word(uint64_t pa, bool destination)
 
 static void fill_pages(struct physmem *mem, uint64_t pa, uint64_t size, bool destination)
 {
-	for (uint64_t off = 0; off < size; off += 8)
-		physmem_write64(mem, pa + off, fill_word(pa + off, destination));
+	/* A page per write: one accessor call per word cost more than the
+	 * relocation itself on the 64-page seeds. */
+	uint64_t words[PHYSMEM_PAGE / 8];
+	for (uint64_t off = 0; off < size; off += sizeof(words)) {
+		uint64_t n = (size - off + 7) / 8;
+		n = n < PHYSMEM_PAGE / 8 ? n : PHYSMEM_PAGE / 8;
+		for (uint64_t w = 0; w < n; w++)
+			words[w] = fill_word(pa + off + w * 8, destination);
+		if (physmem_write(mem, pa + off, words, n * 8))
+			continue;
+		/* Partly outside RAM: the words that fit, as one by one would. */
+		for (uint64_t w = 0; w < n; w++)
+			physmem_write64(mem, pa + off + w * 8, words[w]);
+	}
 }
 
 bool oracle_reloc_request(const struct pgd_case *c, struct pgd_config *config,

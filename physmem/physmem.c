@@ -7,6 +7,13 @@
 #define MAX_CHUNKS	16384u
 #define PAGES_PER_CHUNK (PHYSMEM_CHUNK / PHYSMEM_PAGE)
 #define ALL_PAGES_LIVE	((uint16_t)0xffff)
+/* Chunk i's host bytes are slot i % SLAB_CHUNKS of slab i / SLAB_CHUNKS, so
+ * chunks materialised one after the other are adjacent on the host too: an
+ * emulator maps a run of them as one region (Unicorn's cost per region and
+ * per map/unmap grows with the number of regions). Untouched slab pages
+ * cost no RSS. */
+#define SLAB_CHUNKS 64u
+#define MAX_SLABS   (MAX_CHUNKS / SLAB_CHUNKS)
 
 struct chunk {
 	uint64_t pa;
@@ -42,6 +49,9 @@ struct physmem {
 	struct slot *slots; /* open addressing on pa >> 16 */
 	size_t nslots;
 	uint32_t generation;
+
+	uint8_t *slabs[MAX_SLABS];
+	size_t nslabs;
 };
 
 struct physmem *physmem_new(void)
@@ -62,8 +72,8 @@ void physmem_free(struct physmem *mem)
 {
 	if (!mem)
 		return;
-	for (size_t i = 0; i < mem->allocated; i++)
-		free(mem->chunks[i].host);
+	for (size_t i = 0; i < mem->nslabs; i++)
+		free(mem->slabs[i]);
 	free(mem->chunks);
 	free(mem->slots);
 	free(mem->cache);
@@ -211,9 +221,14 @@ static struct chunk *get_chunk(struct physmem *mem, uint64_t chunk_pa)
 	}
 	c = &mem->chunks[mem->used];
 	if (!c->host) {
-		c->host = aligned_alloc(PHYSMEM_PAGE, PHYSMEM_CHUNK);
-		if (!c->host)
-			return NULL;
+		size_t slab = mem->used / SLAB_CHUNKS;
+		if (slab == mem->nslabs) {
+			mem->slabs[slab] = aligned_alloc(PHYSMEM_PAGE, SLAB_CHUNKS * PHYSMEM_CHUNK);
+			if (!mem->slabs[slab])
+				return NULL;
+			mem->nslabs++;
+		}
+		c->host = mem->slabs[slab] + (mem->used % SLAB_CHUNKS) * PHYSMEM_CHUNK;
 	}
 	c->pa = chunk_pa;
 	c->live = 0;
@@ -317,6 +332,17 @@ const void *physmem_view(const struct physmem *mem, uint64_t pa, size_t len)
 
 bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value)
 {
+	/* Fast path, as physmem_write() does it for an aligned word (which
+	 * lies in one page): builders write descriptors one by one. */
+	if ((pa & 7) == 0 && physmem_is_ram(mem, pa, 8)) {
+		mem->writes++;
+		struct chunk *c = get_chunk(mem, pa & ~(PHYSMEM_CHUNK - 1));
+		if (!c)
+			return false;
+		make_live(c, (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE));
+		memcpy(c->host + (pa & (PHYSMEM_CHUNK - 1)), &value, 8);
+		return true;
+	}
 	return physmem_write(mem, pa, &value, 8);
 }
 
@@ -357,7 +383,7 @@ void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uin
 
 size_t physmem_host_bytes(const struct physmem *mem)
 {
-	return mem->allocated * PHYSMEM_CHUNK + mem->nslots * sizeof(struct slot);
+	return mem->nslabs * SLAB_CHUNKS * PHYSMEM_CHUNK + mem->nslots * sizeof(struct slot);
 }
 
 bool physmem_copy(struct physmem *dst, const struct physmem *src)

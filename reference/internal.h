@@ -86,8 +86,18 @@ static inline bool table_view_read(const struct table_view *view, unsigned index
 	*desc = view->regime->big_endian ? __builtin_bswap64(raw) : raw;
 	return true;
 }
-enum desc_kind ref_desc_kind(const struct ref_regime *regime, const struct ref_half *half,
-			     uint64_t desc, int level);
+/* Inline: every scan (lint, range walk, BBM) asks this of every entry. */
+static inline enum desc_kind ref_desc_kind(const struct ref_regime *regime,
+					   const struct ref_half *half, uint64_t desc, int level)
+{
+	if (!(desc & DESC_VALID))
+		return DESC_INVALID;
+	if (level == 3) /* 0b01 at L3 is reserved: invalid */
+		return desc & DESC_TABLE ? DESC_IS_LEAF : DESC_INVALID;
+	if (desc & DESC_TABLE)
+		return DESC_IS_TABLE;
+	return ref_block_allowed(regime, half, level) ? DESC_IS_LEAF : DESC_INVALID;
+}
 uint64_t ref_table_addr(const struct ref_half *half, uint64_t desc);
 uint64_t ref_leaf_oa(const struct ref_half *half, uint64_t desc, unsigned shift);
 void ref_table_accumulate(const struct ref_half *half, struct table_acc *acc, uint64_t desc);

@@ -90,8 +90,8 @@ static void lint_cont_groups(struct lint *lint, const struct ref_half *half, int
 		bool any = false;
 
 		for (unsigned i = start; i < start + group && i < entries; i++)
-			if (ref_desc_kind(regime, half, descs[i], level) == DESC_IS_LEAF &&
-			    (descs[i] & DESC_CONT)) {
+			if ((descs[i] & DESC_CONT) &&
+			    ref_desc_kind(regime, half, descs[i], level) == DESC_IS_LEAF) {
 				any = true;
 				if (first_member < 0)
 					first_member = i;

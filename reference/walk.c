@@ -289,18 +289,6 @@ bool ref_read_desc(const struct ref_regime *regime, const struct ref_mem *mem, u
 	return true;
 }
 
-enum desc_kind ref_desc_kind(const struct ref_regime *regime, const struct ref_half *half,
-			     uint64_t desc, int level)
-{
-	if (!(desc & DESC_VALID))
-		return DESC_INVALID;
-	if (level == 3) /* 0b01 at L3 is reserved: invalid */
-		return desc & DESC_TABLE ? DESC_IS_LEAF : DESC_INVALID;
-	if (desc & DESC_TABLE)
-		return DESC_IS_TABLE;
-	return ref_block_allowed(regime, half, level) ? DESC_IS_LEAF : DESC_INVALID;
-}
-
 /* OA bits above 47 per form: 64K LPA in desc[15:12], LPA2 in desc[9:8] and
  * desc[49:48]. */
 static uint64_t high_oa(const struct ref_half *half, uint64_t desc)
