@@ -71,12 +71,20 @@ static long parse_duration(const char *text)
 /* "fast" and "asan"; a campaign with one build calls it "single". */
 static const char *build_label[CLI_BUILDS] = {"fast", "asan"};
 
+/* libFuzzer's two ways to run, chosen per harness and build by measurement
+ * (see pick_mode). */
+enum { MODE_PERSISTENT, MODE_FORK, MODES };
+static const char *const mode_label[MODES] = {"persistent", "fork"};
+/* Seconds a mode must have run before its rate counts. */
+#define MODE_MEASURED_S 5.0
+
 /* One fuzzer process: a time slice of one harness on one build. */
 struct slot {
 	pid_t pid; /* 0: free */
 	size_t worker;
 	int build;
 	int instance;	      /* AFL++ instance (main0, sec1, ...) */
+	int mode;	      /* libFuzzer: MODE_PERSISTENT or MODE_FORK */
 	double started, ends; /* campaign seconds */
 	char log[PATH_MAX + 64];
 	uint64_t execs, execs_base; /* AFL++: the instance's count at the start */
@@ -99,7 +107,8 @@ struct worker {
 	double not_before[CLI_BUILDS];
 	bool dead[CLI_BUILDS];
 	uint64_t finished_execs[CLI_BUILDS];
-	unsigned cov[CLI_BUILDS], features[CLI_BUILDS], corpus_size;
+	unsigned cov[CLI_BUILDS][MODES], features[CLI_BUILDS][MODES], corpus_size;
+	unsigned stops[CLI_BUILDS]; /* persistent processes that stopped early */
 	double bitmap;
 	bool instance_busy[MAX_INSTANCES];
 	unsigned processes; /* started, for log names and seeds */
@@ -425,6 +434,14 @@ static pid_t start_libfuzzer(struct worker *w, const struct slot *s, long second
 	char *argv[96];
 	int n = 0;
 	argv[n++] = s->build == CLI_BUILD_FAST ? w->fast_binary : (char *)w->target->binary;
+	if (s->mode == MODE_FORK) {
+		/* One child at a time (the parent only supervises it), going on
+		 * past findings. */
+		argv[n++] = "-fork=1";
+		argv[n++] = "-ignore_crashes=1";
+		argv[n++] = "-ignore_timeouts=1";
+		argv[n++] = "-ignore_ooms=1";
+	}
 	argv[n++] = rss;
 	argv[n++] = timeout;
 	if (o->seed >= 0)
@@ -510,6 +527,30 @@ static int prepare_out(const char *out, bool resume)
 	return 0;
 }
 
+/* How a harness runs on a build, by measurement: persistent first (as
+ * ClusterFuzz runs libFuzzer), then fork mode, each for at least
+ * MODE_MEASURED_S; from then on the one with more executions per second of
+ * slot time. A harness whose persistent processes stopped early at
+ * findings twice runs in fork mode, which goes on past them. */
+static int pick_mode(const struct worker *w, int b, bool *measuring)
+{
+	const struct cli_harness_stats *st = w->stats;
+	double rate[MODES];
+	bool known[MODES];
+	for (int m = 0; m < MODES; m++) {
+		known[m] = st->mode_seconds[b][m] >= MODE_MEASURED_S;
+		rate[m] = known[m] ? (double)st->mode_execs[b][m] / st->mode_seconds[b][m] : 0;
+	}
+	*measuring = !known[MODE_PERSISTENT] || !known[MODE_FORK];
+	if (w->stops[b] >= 2)
+		return MODE_FORK;
+	if (!known[MODE_PERSISTENT])
+		return MODE_PERSISTENT;
+	if (!known[MODE_FORK])
+		return MODE_FORK;
+	return rate[MODE_FORK] > rate[MODE_PERSISTENT] ? MODE_FORK : MODE_PERSISTENT;
+}
+
 /* The next harness and build for a free slot: first the harness with the
  * fewest processes running, then the one furthest behind its share of slot
  * time, then the build furthest behind its share. Returns false when no
@@ -560,7 +601,7 @@ static int name_width(const struct worker *workers, size_t n, int min)
 /* What the runner is doing: the running slices and the reproductions. */
 static void status_line(char *buf, size_t len, const struct slot *slots, int nslots,
 			const struct worker *workers, double elapsed, bool reproducing,
-			const char *judge)
+			const char *judge, bool afl)
 {
 	int used = 0;
 	size_t at = 0;
@@ -572,9 +613,10 @@ static void status_line(char *buf, size_t len, const struct slot *slots, int nsl
 		if (slots[i].pid <= 0)
 			continue;
 		double left = slots[i].ends - elapsed;
-		at += (size_t)snprintf(buf + at, len - at, "%s%s %s (%.0f s left)", sep,
+		at += (size_t)snprintf(buf + at, len - at, "%s%s %s%s%s (%.0f s left)", sep,
 				       workers[slots[i].worker].stats->name,
-				       build_label[slots[i].build], left > 0 ? left : 0);
+				       build_label[slots[i].build], afl ? "" : " ",
+				       afl ? "" : mode_label[slots[i].mode], left > 0 ? left : 0);
 		sep = ", ";
 	}
 	if (at < len && (reproducing || queue_len))
@@ -656,6 +698,14 @@ static void reap(struct slot *slots, int nslots, struct worker *workers, double 
 		w->committed[b] -= (s->ends - s->started) - ran;
 		w->stats->build_seconds[b] += ran;
 		w->finished_execs[b] += s->execs;
+		if (!afl) {
+			w->stats->mode_seconds[b][s->mode] += ran;
+			w->stats->mode_execs[b][s->mode] += s->execs;
+			/* A persistent process ends early only at a finding. */
+			if (s->mode == MODE_PERSISTENT && s->execs &&
+			    ran < s->ends - s->started - 2)
+				w->stops[b]++;
+		}
 		w->running[b]--;
 		if (afl)
 			w->instance_busy[s->instance] = false;
@@ -701,10 +751,20 @@ static void aggregate(struct worker *workers, size_t n, const struct slot *slots
 			st->build_execs[b] = execs[b];
 		st->execs = execs[0] + execs[1];
 		/* Builds count edges differently (-O1 with sanitizers, -O2
-		 * without): show the fast build's once it has run. */
-		int shown = w->cov[CLI_BUILD_FAST] ? CLI_BUILD_FAST : CLI_BUILD_JUDGE;
-		st->cov = w->cov[shown];
-		st->features = w->features[shown];
+		 * without), and so do fork mode's parent and a persistent
+		 * process: show the fast build's persistent count when there
+		 * is one. */
+		int shown_b = CLI_BUILD_JUDGE, shown_m = MODE_FORK;
+		for (int k = 0; k < CLI_BUILDS * MODES; k++) {
+			int b = k / MODES, m = k % MODES;
+			if (w->cov[b][m]) {
+				shown_b = b;
+				shown_m = m;
+				break;
+			}
+		}
+		st->cov = w->cov[shown_b][shown_m];
+		st->features = w->features[shown_b][shown_m];
 		st->corpus = w->corpus_size;
 		st->bitmap_cvg = w->bitmap;
 		st->running = w->running[0] + w->running[1] > 0;
@@ -1013,10 +1073,16 @@ int cmd_run(int argc, char **argv)
 			slice = slice > MAX_SLICE_S ? MAX_SLICE_S : slice;
 			slice = slice < shortest ? shortest : slice;
 			slice = slice > remaining ? remaining : slice;
+			bool measuring = false;
+			int mode = afl ? MODE_PERSISTENT : pick_mode(w, b, &measuring);
+			/* While the modes are being measured, slices are halves. */
+			if (measuring && slice > w->share[b] / 2 && w->share[b] / 2 >= 10)
+				slice = w->share[b] / 2;
 			long whole = (long)(slice + 0.5);
 			memset(s, 0, sizeof(*s));
 			s->worker = i;
 			s->build = b;
+			s->mode = mode;
 			s->started = elapsed;
 			s->ends = elapsed + (double)whole;
 			snprintf(s->log, sizeof(s->log), "%s/%s-%u.log", w->logs, build_label[b],
@@ -1066,19 +1132,20 @@ int cmd_run(int argc, char **argv)
 				read_afl_slot(w, s);
 			else
 				read_libfuzzer_log(s, false);
-			if (s->cov > w->cov[s->build])
-				w->cov[s->build] = s->cov;
-			if (s->features > w->features[s->build])
-				w->features[s->build] = s->features;
+			if (s->cov > w->cov[s->build][s->mode])
+				w->cov[s->build][s->mode] = s->cov;
+			if (s->features > w->features[s->build][s->mode])
+				w->features[s->build][s->mode] = s->features;
 			if (s->corpus > w->corpus_size)
 				w->corpus_size = s->corpus;
 			if (s->bitmap > w->bitmap)
 				w->bitmap = s->bitmap;
 			/* A process still loading its corpus past its slice
 			 * (libFuzzer checks -max_total_time only once it fuzzes)
-			 * is stopped. */
-			if (elapsed > s->ends + 15 && !interrupted)
-				kill(-s->pid, elapsed > s->ends + 20 ? SIGKILL : SIGTERM);
+			 * is stopped: SIGINT (libFuzzer exits cleanly, fork mode
+			 * with its child), SIGKILL 4 s later. */
+			if (elapsed > s->ends + 1 && !interrupted)
+				kill(-s->pid, elapsed > s->ends + 5 ? SIGKILL : SIGINT);
 		}
 		for (size_t i = 0; i < ntargets; i++) {
 			struct worker *w = &workers[i];
@@ -1149,7 +1216,7 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 		status_line(status, sizeof(status), slots, jobs, workers, elapsed, reproducing,
-			    build_label[CLI_BUILD_JUDGE]);
+			    build_label[CLI_BUILD_JUDGE], afl);
 		bool fuzzing_over = !any && (!schedulable || remaining < 1);
 		/* Nothing runs and nothing can start (every pair dead): over. */
 		bool all_dead = true;
@@ -1170,12 +1237,11 @@ int cmd_run(int argc, char **argv)
 						 s->bitmap_cvg);
 				else
 					snprintf(second, sizeof(second), "ft=%u", s->features);
-				printf("[%4.0fs] %-*s %-9s execs=%llu exec/s=%.0f %s=%u %s "
-				       "corpus=%u crashes=%u\n",
-				       elapsed, width, s->name, s->doing,
-				       (unsigned long long)s->execs, s->exec_per_sec,
-				       afl ? "edges" : "cov", s->cov, second, s->corpus,
-				       s->crashes);
+				printf("[%4.0fs] %-*s execs=%llu exec/s=%.0f %s=%u %s "
+				       "corpus=%u crashes=%u now=%s\n",
+				       elapsed, width, s->name, (unsigned long long)s->execs,
+				       s->exec_per_sec, afl ? "edges" : "cov", s->cov, second,
+				       s->corpus, s->crashes, s->doing);
 			}
 			printf("[%4.0fs] %s\n", elapsed, status);
 			fflush(stdout);
@@ -1303,7 +1369,7 @@ int cmd_run(int argc, char **argv)
 	report.elapsed = elapsed;
 	report.planned = (double)seconds;
 	report.engine = afl ? "AFL++ (-M/-S instances in time slices)"
-			    : "libFuzzer (persistent processes in time slices)";
+			    : "libFuzzer (persistent or fork-mode processes in time slices)";
 	report.afl = afl;
 	report.jobs = jobs;
 	report.fast_fuzzers = with_fast ? fast : "";

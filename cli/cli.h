@@ -193,6 +193,10 @@ struct cli_harness_stats {
 	uint64_t build_execs[CLI_BUILDS];
 	double build_seconds[CLI_BUILDS];
 	unsigned build_processes[CLI_BUILDS];
+	/* libFuzzer, per build and mode (persistent, fork): slot seconds and
+	 * executions, by which the runner chose the mode. */
+	double mode_seconds[CLI_BUILDS][2];
+	uint64_t mode_execs[CLI_BUILDS][2];
 	unsigned not_reproduced; /* fast-build files the judge found clean */
 	size_t nsamples;	 /* one sample a second, thinned when full */
 	double sample_time[CLI_MAX_SAMPLES];

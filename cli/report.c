@@ -324,6 +324,43 @@ static void stats_table(struct text *md, struct text *html, const struct cli_rep
 	put(html, "<p>");
 	html_escape(html, legend);
 	put(html, "</p>\n");
+	if (r->afl)
+		return;
+	/* How each harness ran: the runner measures both libFuzzer modes and
+	 * keeps the faster. */
+	const char *mhead[] = {
+	    r->kernel_src ? "target" : "harness", "build",	  "persistent: slot s",
+	    "persistent: exec/s per slot",	  "fork: slot s", "fork: exec/s per slot"};
+	if (md)
+		put(md,
+		    "\nlibFuzzer modes, measured in this run (the runner keeps the faster):\n\n");
+	put(html, "<p>libFuzzer modes, measured in this run (the runner keeps the faster):</p>"
+		  "\n<table>\n");
+	table_row(md, html, mhead, 6, true);
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		for (int b = 0; b < CLI_BUILDS; b++) {
+			char cells[6][48];
+			const char *row[6];
+			if (s->mode_seconds[b][0] + s->mode_seconds[b][1] <= 0)
+				continue;
+			snprintf(cells[0], 48, "%s", s->name);
+			snprintf(cells[1], 48, "%s",
+				 b == CLI_BUILD_FAST ? "fast"
+				 : two		     ? "asan"
+						     : "single");
+			for (int m = 0; m < 2; m++) {
+				double sec = s->mode_seconds[b][m];
+				snprintf(cells[2 + 2 * m], 48, "%.0f", sec);
+				snprintf(cells[3 + 2 * m], 48, "%.0f",
+					 sec > 0 ? (double)s->mode_execs[b][m] / sec : 0.0);
+			}
+			for (int c = 0; c < 6; c++)
+				row[c] = cells[c];
+			table_row(md, html, row, 6, false);
+		}
+	}
+	put(html, "</table>\n");
 }
 
 int cli_write_report(const struct cli_report *r)
