@@ -1075,9 +1075,13 @@ int cmd_run(int argc, char **argv)
 			slice = slice > remaining ? remaining : slice;
 			bool measuring = false;
 			int mode = afl ? MODE_PERSISTENT : pick_mode(w, b, &measuring);
-			/* While the modes are being measured, slices are halves. */
-			if (measuring && slice > w->share[b] / 2 && w->share[b] / 2 >= 10)
-				slice = w->share[b] / 2;
+			/* While the modes are being measured: a persistent slice
+			 * of half the share, then a fork-mode one of a quarter
+			 * (in a grown corpus fork mode rarely wins: its parent
+			 * replays the corpus first), the rest to the faster. */
+			double part = w->share[b] / (mode == MODE_FORK ? 4 : 2);
+			if (measuring && slice > part)
+				slice = part > 10 ? part : 10 < slice ? 10 : slice;
 			long whole = (long)(slice + 0.5);
 			memset(s, 0, sizeof(*s));
 			s->worker = i;
