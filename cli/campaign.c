@@ -71,12 +71,9 @@ static long parse_duration(const char *text)
 /* "fast" and "asan"; a campaign with one build calls it "single". */
 static const char *build_label[CLI_BUILDS] = {"fast", "asan"};
 
-/* libFuzzer's two ways to run, chosen per harness and build by measurement
- * (see pick_mode). */
+/* libFuzzer's two ways to run (see pick_mode). */
 enum { MODE_PERSISTENT, MODE_FORK, MODES };
 static const char *const mode_label[MODES] = {"persistent", "fork"};
-/* Seconds a mode must have run before its rate counts. */
-#define MODE_MEASURED_S 5.0
 
 /* One fuzzer process: a time slice of one harness on one build. */
 struct slot {
@@ -527,28 +524,15 @@ static int prepare_out(const char *out, bool resume)
 	return 0;
 }
 
-/* How a harness runs on a build, by measurement: persistent first (as
- * ClusterFuzz runs libFuzzer), then fork mode, each for at least
- * MODE_MEASURED_S; from then on the one with more executions per second of
- * slot time. A harness whose persistent processes stopped early at
- * findings twice runs in fork mode, which goes on past them. */
-static int pick_mode(const struct worker *w, int b, bool *measuring)
+/* How a harness runs on a build: persistent processes, as ClusterFuzz runs
+ * libFuzzer (measured against fork mode inside campaigns, they won on
+ * every harness and build: fork mode's parent replays the whole shared
+ * corpus before its first job). A harness whose persistent processes
+ * stopped early at findings twice runs in fork mode, which goes on past
+ * them instead of restarting into the same shallow finding. */
+static int pick_mode(const struct worker *w, int b)
 {
-	const struct cli_harness_stats *st = w->stats;
-	double rate[MODES];
-	bool known[MODES];
-	for (int m = 0; m < MODES; m++) {
-		known[m] = st->mode_seconds[b][m] >= MODE_MEASURED_S;
-		rate[m] = known[m] ? (double)st->mode_execs[b][m] / st->mode_seconds[b][m] : 0;
-	}
-	*measuring = !known[MODE_PERSISTENT] || !known[MODE_FORK];
-	if (w->stops[b] >= 2)
-		return MODE_FORK;
-	if (!known[MODE_PERSISTENT])
-		return MODE_PERSISTENT;
-	if (!known[MODE_FORK])
-		return MODE_FORK;
-	return rate[MODE_FORK] > rate[MODE_PERSISTENT] ? MODE_FORK : MODE_PERSISTENT;
+	return w->stops[b] >= 2 ? MODE_FORK : MODE_PERSISTENT;
 }
 
 /* The next harness and build for a free slot: first the harness with the
@@ -1073,15 +1057,7 @@ int cmd_run(int argc, char **argv)
 			slice = slice > MAX_SLICE_S ? MAX_SLICE_S : slice;
 			slice = slice < shortest ? shortest : slice;
 			slice = slice > remaining ? remaining : slice;
-			bool measuring = false;
-			int mode = afl ? MODE_PERSISTENT : pick_mode(w, b, &measuring);
-			/* While the modes are being measured: a persistent slice
-			 * of half the share, then a fork-mode one of a quarter
-			 * (in a grown corpus fork mode rarely wins: its parent
-			 * replays the corpus first), the rest to the faster. */
-			double part = w->share[b] / (mode == MODE_FORK ? 4 : 2);
-			if (measuring && slice > part)
-				slice = part > 10 ? part : 10 < slice ? 10 : slice;
+			int mode = afl ? MODE_PERSISTENT : pick_mode(w, b);
 			long whole = (long)(slice + 0.5);
 			memset(s, 0, sizeof(*s));
 			s->worker = i;

@@ -326,16 +326,16 @@ static void stats_table(struct text *md, struct text *html, const struct cli_rep
 	put(html, "</p>\n");
 	if (r->afl)
 		return;
-	/* How each harness ran: the runner measures both libFuzzer modes and
-	 * keeps the faster. */
+	/* How each harness ran: persistent processes, fork mode for one that
+	 * kept stopping at findings. */
 	const char *mhead[] = {
 	    r->kernel_src ? "target" : "harness", "build",	  "persistent: slot s",
 	    "persistent: exec/s per slot",	  "fork: slot s", "fork: exec/s per slot"};
+	const char *modes = "libFuzzer modes (fork mode for a harness whose persistent "
+			    "processes stopped at findings twice):";
 	if (md)
-		put(md,
-		    "\nlibFuzzer modes, measured in this run (the runner keeps the faster):\n\n");
-	put(html, "<p>libFuzzer modes, measured in this run (the runner keeps the faster):</p>"
-		  "\n<table>\n");
+		put(md, "\n%s\n\n", modes);
+	put(html, "<p>%s</p>\n<table>\n", modes);
 	table_row(md, html, mhead, 6, true);
 	for (size_t h = 0; h < r->nstats; h++) {
 		const struct cli_harness_stats *s = &r->stats[h];

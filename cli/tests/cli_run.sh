@@ -162,6 +162,13 @@ STUB_MODE=find STUB_REPRO=finding "$pgdfuzz" run --time 3 --minimize-time 0 --jo
 	--fast-fuzzers fast --out rejudge2 walker > rejudge2.txt 2>&1; rc=$?
 check "a fast-build crash the sanitizer build confirms is a finding (exit 1)" test $rc -eq 1
 check "the confirmed finding is reported" grep -q 'walker:stub-finding:L0' rejudge2.txt
+# A harness whose persistent processes keep stopping at findings goes on in
+# libFuzzer fork mode (-ignore_crashes) instead of restarting into them.
+rm -f stubs/calls.*
+STUB_MODE=find "$pgdfuzz" run --time 8 --minimize-time 0 --jobs 1 --fuzzers stubs --out shallow walker \
+	> shallow.txt 2>&1
+check "persistent first" grep -q -- '-rss_limit_mb' <<< "$(head -1 stubs/calls.fuzz_walker | grep -v -- -fork=1)"
+check "fork mode after two early stops" grep -q -- '-fork=1 -ignore_crashes=1' stubs/calls.fuzz_walker
 "$pgdfuzz" run --fuzzers stubs --fast-fuzzers /nonexistent walker 2> err.txt; rc=$?
 check "--fast-fuzzers /nonexistent exits 2" test $rc -eq 2
 check "one build only is said" grep -q 'one build only (stubs)' limit.txt
