@@ -171,10 +171,10 @@ static void afl_instance_name(int instance, char *name, size_t len)
 	snprintf(name, len, "%s%d", instance == 0 ? "main" : "sec", instance);
 }
 
-/* An AFL++ instance's totals. fuzzer_stats is rewritten only every minute
- * or so (and at the end); plot_data gets a line every few seconds, so the
- * latest of both is taken. Columns are found by the names in plot_data's
- * header ("# relative_time, cycles_done, ..., total_execs, edges_found"). */
+/* An AFL++ instance's totals. AFL++ (4.04c) writes plot_data every 5 s but
+ * not in an instance's first minute, and fuzzer_stats after calibration,
+ * then about once a minute and at the end; the latest of both is taken. Columns are found by the
+ * names in plot_data's header ("# relative_time, cycles_done, ..., total_execs, edges_found"). */
 static bool read_afl_instance(const char *dir, int instance, uint64_t *execs, double *rate,
 			      unsigned *corpus, unsigned *edges, double *bitmap)
 {
@@ -217,6 +217,7 @@ static bool read_afl_instance(const char *dir, int instance, uint64_t *execs, do
 	}
 	snprintf(path, sizeof(path), "%s/%s/fuzzer_stats", dir, name);
 	f = fopen(path, "r");
+	double started = 0, updated = 0;
 	while (f && fgets(line, sizeof(line), f)) {
 		double x;
 		any = true;
@@ -228,11 +229,18 @@ static bool read_afl_instance(const char *dir, int instance, uint64_t *execs, do
 			*edges = (unsigned)x;
 		else if (sscanf(line, "bitmap_cvg : %lf", &x) == 1 && x > *bitmap)
 			*bitmap = x;
-		else if (sscanf(line, "execs_per_sec : %lf", &x) == 1 && *rate == 0)
-			*rate = x;
+		else if (sscanf(line, "start_time : %lf", &x) == 1)
+			started = x;
+		else if (sscanf(line, "last_update : %lf", &x) == 1)
+			updated = x;
 	}
 	if (f)
 		fclose(f);
+	/* Without plot_data's recent rate, the average between fuzzer_stats'
+	 * start and last update (its execs_per_sec, written once right after
+	 * calibration, would say tens of thousands). */
+	if (*rate == 0 && updated - started >= 5)
+		*rate = (double)*execs / (updated - started);
 	return any;
 }
 
@@ -665,6 +673,19 @@ static int find_fast_fuzzers(const char *given, const char *judge, char *dir, si
 	return 0;
 }
 
+/* A process's latest coverage into its harness's best so far. */
+static void absorb(struct worker *w, const struct slot *s)
+{
+	if (s->cov > w->cov[s->build][s->mode])
+		w->cov[s->build][s->mode] = s->cov;
+	if (s->features > w->features[s->build][s->mode])
+		w->features[s->build][s->mode] = s->features;
+	if (s->corpus > w->corpus_size)
+		w->corpus_size = s->corpus;
+	if (s->bitmap > w->bitmap)
+		w->bitmap = s->bitmap;
+}
+
 /* Reap the slots whose process ended: account its executions and time. */
 static void reap(struct slot *slots, int nslots, struct worker *workers, double elapsed, bool afl)
 {
@@ -677,6 +698,7 @@ static void reap(struct slot *slots, int nslots, struct worker *workers, double 
 			read_afl_slot(w, s);
 		else
 			read_libfuzzer_log(s, true);
+		absorb(w, s);
 		int b = s->build;
 		double ran = elapsed - s->started;
 		w->committed[b] -= (s->ends - s->started) - ran;
@@ -1112,14 +1134,7 @@ int cmd_run(int argc, char **argv)
 				read_afl_slot(w, s);
 			else
 				read_libfuzzer_log(s, false);
-			if (s->cov > w->cov[s->build][s->mode])
-				w->cov[s->build][s->mode] = s->cov;
-			if (s->features > w->features[s->build][s->mode])
-				w->features[s->build][s->mode] = s->features;
-			if (s->corpus > w->corpus_size)
-				w->corpus_size = s->corpus;
-			if (s->bitmap > w->bitmap)
-				w->bitmap = s->bitmap;
+			absorb(w, s);
 			/* A process still loading its corpus past its slice
 			 * (libFuzzer checks -max_total_time only once it fuzzes)
 			 * is stopped: SIGINT (libFuzzer exits cleanly, fork mode
