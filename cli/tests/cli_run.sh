@@ -165,7 +165,7 @@ check "the confirmed finding is reported" grep -q 'walker:stub-finding:L0' rejud
 # A harness whose persistent processes keep stopping at findings goes on in
 # libFuzzer fork mode (-ignore_crashes) instead of restarting into them.
 rm -f stubs/calls.*
-STUB_MODE=find "$pgdfuzz" run --time 8 --minimize-time 0 --jobs 1 --fuzzers stubs --out shallow walker \
+STUB_MODE=find "$pgdfuzz" run --time 12 --minimize-time 0 --jobs 1 --fuzzers stubs --out shallow walker \
 	> shallow.txt 2>&1
 check "persistent first" grep -q -- '-rss_limit_mb' <<< "$(head -1 stubs/calls.fuzz_walker | grep -v -- -fork=1)"
 check "fork mode after two early stops" grep -q -- '-fork=1 -ignore_crashes=1' stubs/calls.fuzz_walker
