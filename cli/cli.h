@@ -39,6 +39,27 @@ pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra
 int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t out_len,
 		 int timeout_s);
 
+/* A child whose combined output is captured without blocking the caller:
+ * start it, then poll (the campaign's monitor loop does, once a second). */
+struct proc_job {
+	pid_t pid; /* 0 once finished */
+	int fd;
+	char *out;
+	size_t out_len, used;
+	double started; /* CLOCK_MONOTONIC seconds */
+	int timeout_s;
+	bool done;
+	int status; /* as proc_capture's, once done */
+};
+/* False if argv could not be started. */
+bool proc_job_start(struct proc_job *job, char *const argv[], char *const env_extra[], char *out,
+		    size_t out_len, int timeout_s);
+/* Reads what is there; true once the child has exited or was killed for
+ * running past its timeout (status -1). Never blocks. */
+bool proc_job_poll(struct proc_job *job);
+/* Kill a running job's process group (status -1). */
+void proc_job_kill(struct proc_job *job);
+
 /* ---- fuzzers ------------------------------------------------------------ */
 
 enum cli_engine { CLI_LIBFUZZER, CLI_AFL };
@@ -160,6 +181,13 @@ struct cli_groups {
  * signatures; files that run clean are recorded as flaky. */
 void cli_group_file(struct cli_groups *groups, const struct cli_target *target, const char *file,
 		    double when);
+/* cli_group_file in two steps, for callers that must not block: start the
+ * reproduction (false if it could not run), then, once proc_job_poll says
+ * it is done, file its status and output. */
+bool cli_group_start(struct proc_job *job, const struct cli_target *target, const char *file,
+		     char *output, size_t len);
+void cli_group_result(struct cli_groups *groups, const struct cli_target *target, const char *file,
+		      double when, int status, const char *output);
 /* Shrink each group's example with libFuzzer -minimize_crash=1 (or afl-tmin)
  * into out_dir/<signature>.bin and its text form: up to seconds per group
  * and total_seconds in all; groups past the total keep their smallest
@@ -192,24 +220,47 @@ void cli_signature_file_name(const char *signature, char *out, size_t len);
 
 #define CLI_MAX_SAMPLES 2048
 
+/* The builds a campaign runs: most slot time on the fast one (no
+ * sanitizers), the rest on the sanitizer build, which also judges every
+ * finding. A campaign with one build runs it as CLI_BUILD_JUDGE only. */
+enum { CLI_BUILD_FAST, CLI_BUILD_JUDGE, CLI_BUILDS };
+
 struct cli_harness_stats {
 	enum case_harness harness;
-	const char *name; /* the target's */
-	size_t merged;	  /* corpus entries after the merge */
-	uint64_t execs;
-	double exec_per_sec;
+	const char *name;    /* the target's */
+	size_t merged;	     /* corpus entries after the merge */
+	uint64_t execs;	     /* all processes, both builds */
+	double exec_per_sec; /* now: the sum over its running processes */
+	/* Coverage as the engine counts it: libFuzzer "cov" (edges, counters
+	 * included) and "ft" (features); AFL++ edges_found and bitmap_cvg
+	 * (percent of the map). */
 	unsigned cov, features, corpus, crashes;
-	bool running;
-	size_t nsamples; /* one sample a second, thinned when full */
+	double bitmap_cvg;
+	bool running;	   /* some process of it runs now */
+	const char *doing; /* "fast", "asan", "fast+asan", "waiting", "done" */
+	/* Per build: executions, slot time (seconds) and processes started. */
+	uint64_t build_execs[CLI_BUILDS];
+	double build_seconds[CLI_BUILDS];
+	unsigned build_processes[CLI_BUILDS];
+	/* libFuzzer, per build and mode (persistent, fork): slot seconds and
+	 * executions, by which the runner chose the mode. */
+	double mode_seconds[CLI_BUILDS][2];
+	uint64_t mode_execs[CLI_BUILDS][2];
+	unsigned not_reproduced; /* fast-build files the judge found clean */
+	size_t nsamples;	 /* one sample a second, thinned when full */
 	double sample_time[CLI_MAX_SAMPLES];
-	double sample_execs[CLI_MAX_SAMPLES];
-	double sample_features[CLI_MAX_SAMPLES];
+	double sample_execs[CLI_MAX_SAMPLES]; /* exec/s */
+	double sample_edges[CLI_MAX_SAMPLES]; /* cov: edges */
 };
 
 struct cli_report {
 	double elapsed, planned;
 	const char *engine;
+	bool afl; /* column meanings differ per engine */
 	int jobs;
+	/* The builds: the judging one (--fuzzers) and the fast one ("" when the
+	 * campaign ran a single build). */
+	const char *fast_fuzzers;
 	struct cli_harness_stats *stats;
 	size_t nstats;
 	const struct cli_groups *groups;

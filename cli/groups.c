@@ -175,16 +175,35 @@ static void remember_known(struct cli_groups *groups, const char *signature)
 			 signature);
 }
 
+bool cli_group_start(struct proc_job *job, const struct cli_target *target, const char *file,
+		     char *output, size_t len)
+{
+	char *argv[] = {(char *)target->binary, (char *)file, NULL};
+	char *env[8];
+	target_env(target, true, env, 8);
+	return proc_job_start(job, argv, env, output, len, 60);
+}
+
 void cli_group_file(struct cli_groups *groups, const struct cli_target *target, const char *file,
 		    double when)
 {
 	static char output[1 << 16];
-	char signature[160] = "";
-	char *argv[] = {(char *)target->binary, (char *)file, NULL};
-	char *env[8];
-	target_env(target, true, env, 8);
-	int status = proc_capture(argv, env, output, sizeof(output), 60);
+	struct proc_job job;
+	int status = -1;
+	if (cli_group_start(&job, target, file, output, sizeof(output))) {
+		while (!proc_job_poll(&job))
+			usleep(2000);
+		status = job.status;
+	} else {
+		output[0] = '\0';
+	}
+	cli_group_result(groups, target, file, when, status, output);
+}
 
+void cli_group_result(struct cli_groups *groups, const struct cli_target *target, const char *file,
+		      double when, int status, const char *output)
+{
+	char signature[160] = "";
 	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
 	if (verdict && sscanf(verdict + 17, "%159s", signature) == 1 && strcmp(signature, "clean"))
 		;	       /* an oracle finding */
@@ -253,6 +272,15 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		char *binary = (char *)g->target->binary, *env[8];
 		cli_signature_file_name(g->signature, name, sizeof(name));
 		snprintf(dest, sizeof(dest), "%s/%s.bin", out_dir, name);
+		/* Progress: the wrap-up can take minutes. */
+		if (budget_s >= 1)
+			printf("pgdfuzz: minimizing %zu/%zu %s (up to %d s)\n", i + 1,
+			       groups->count, g->signature, budget_s);
+		else
+			printf("pgdfuzz: minimizing %zu/%zu %s: no time left, keeping the "
+			       "smallest file\n",
+			       i + 1, groups->count, g->signature);
+		fflush(stdout);
 		int status = -1;
 		if (budget_s < 1) {
 			/* Out of wrap-up time: no minimizer run. */

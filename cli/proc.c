@@ -56,17 +56,31 @@ pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra
 	_exit(127);
 }
 
-int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t out_len,
-		 int timeout_s)
+static double monotonic_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+bool proc_job_start(struct proc_job *job, char *const argv[], char *const env_extra[], char *out,
+		    size_t out_len, int timeout_s)
 {
 	int fds[2];
+	memset(job, 0, sizeof(*job));
+	job->out = out;
+	job->out_len = out_len;
+	job->timeout_s = timeout_s;
+	job->status = -1;
+	if (out_len)
+		out[0] = '\0';
 	if (pipe(fds))
-		return -1;
+		return false;
 	pid_t pid = fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
-		return -1;
+		return false;
 	}
 	if (pid == 0) {
 		/* Own process group, so a timeout kills the whole tree. */
@@ -81,46 +95,83 @@ int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t 
 	}
 	close(fds[1]);
 	fcntl(fds[0], F_SETFL, O_NONBLOCK);
-	size_t used = 0;
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	int status = 0;
-	bool done = false, timed_out = false;
-	while (!done) {
-		char buf[4096];
-		ssize_t n = read(fds[0], buf, sizeof(buf));
-		if (n > 0) {
-			size_t take = (size_t)n;
-			if (used + take >= out_len)
-				take = out_len - 1 - used;
-			memcpy(out + used, buf, take);
-			used += take;
-			continue;
-		}
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			done = true;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > timeout_s) {
-			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			timed_out = true;
-			break;
-		}
-		usleep(2000);
-	}
+	job->pid = pid;
+	job->fd = fds[0];
+	job->started = monotonic_now();
+	return true;
+}
+
+/* Append what the child has written; false when nothing was there. */
+static bool job_read(struct proc_job *job)
+{
+	char buf[4096];
+	ssize_t n = read(job->fd, buf, sizeof(buf));
+	if (n <= 0)
+		return false;
+	size_t take = (size_t)n;
+	if (job->used + take >= job->out_len)
+		take = job->out_len - 1 - job->used;
+	memcpy(job->out + job->used, buf, take);
+	job->used += take;
+	return true;
+}
+
+static void job_finish(struct proc_job *job, int status, bool timed_out)
+{
 	/* Drain what the child wrote just before it exited. */
-	for (ssize_t n;
-	     used + 1 < out_len && (n = read(fds[0], out + used, out_len - 1 - used)) > 0;)
-		used += (size_t)n;
-	out[used] = '\0';
-	close(fds[0]);
+	while (job->used + 1 < job->out_len && job_read(job))
+		;
+	job->out[job->used] = '\0';
+	close(job->fd);
+	job->pid = 0;
+	job->done = true;
 	if (timed_out)
+		job->status = -1;
+	else if (WIFSIGNALED(status))
+		job->status = 128 + WTERMSIG(status);
+	else
+		job->status = WEXITSTATUS(status);
+}
+
+bool proc_job_poll(struct proc_job *job)
+{
+	if (job->done || !job->pid)
+		return true;
+	while (job->used + 1 < job->out_len && job_read(job))
+		;
+	int status = 0;
+	if (waitpid(job->pid, &status, WNOHANG) == job->pid) {
+		job_finish(job, status, false);
+		return true;
+	}
+	if (monotonic_now() - job->started > job->timeout_s) {
+		kill(-job->pid, SIGKILL);
+		waitpid(job->pid, &status, 0);
+		job_finish(job, status, true);
+		return true;
+	}
+	return false;
+}
+
+void proc_job_kill(struct proc_job *job)
+{
+	if (job->done || !job->pid)
+		return;
+	int status;
+	kill(-job->pid, SIGKILL);
+	waitpid(job->pid, &status, 0);
+	job_finish(job, status, true);
+}
+
+int proc_capture(char *const argv[], char *const env_extra[], char *out, size_t out_len,
+		 int timeout_s)
+{
+	struct proc_job job;
+	if (!proc_job_start(&job, argv, env_extra, out, out_len, timeout_s))
 		return -1;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	while (!proc_job_poll(&job))
+		usleep(2000);
+	return job.status;
 }
 
 static bool has_fuzzers(const char *dir)

@@ -14,13 +14,13 @@ void cli_stats_sample(struct cli_harness_stats *stats, double when)
 		for (size_t i = 0; i < CLI_MAX_SAMPLES / 2; i++) {
 			stats->sample_time[i] = stats->sample_time[2 * i];
 			stats->sample_execs[i] = stats->sample_execs[2 * i];
-			stats->sample_features[i] = stats->sample_features[2 * i];
+			stats->sample_edges[i] = stats->sample_edges[2 * i];
 		}
 		stats->nsamples = CLI_MAX_SAMPLES / 2;
 	}
 	stats->sample_time[stats->nsamples] = when;
 	stats->sample_execs[stats->nsamples] = stats->exec_per_sec;
-	stats->sample_features[stats->nsamples] = stats->features;
+	stats->sample_edges[stats->nsamples] = stats->cov;
 	stats->nsamples++;
 }
 
@@ -56,15 +56,18 @@ static void put(struct text *t, const char *fmt, ...)
 
 static const char *colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
 
-/* One line per harness of values[] against time, with axes and a legend. */
-static void plot(struct text *t, const struct cli_report *r, bool features, const char *title)
+/* One line per harness of its samples against time, with axes and a
+ * legend. Only sampled points are drawn: where samples are missing (a gap
+ * longer than three sampling intervals) the line breaks instead of drawing
+ * a diagonal that looks like growth. */
+static void plot(struct text *t, const struct cli_report *r, bool edges, const char *title)
 {
 	const int width = 640, height = 240, left = 60, bottom = 30, top = 24, right = 110;
 	double max_t = r->elapsed > 1 ? r->elapsed : 1, max_v = 1;
 	for (size_t h = 0; h < r->nstats; h++)
 		for (size_t i = 0; i < r->stats[h].nsamples; i++) {
 			double v =
-			    features ? r->stats[h].sample_features[i] : r->stats[h].sample_execs[i];
+			    edges ? r->stats[h].sample_edges[i] : r->stats[h].sample_execs[i];
 			max_v = v > max_v ? v : max_v;
 		}
 	put(t,
@@ -82,14 +85,35 @@ static void plot(struct text *t, const struct cli_report *r, bool features, cons
 	double sx = (width - right - left) / max_t, sy = (height - bottom - top) / max_v;
 	for (size_t h = 0; h < r->nstats; h++) {
 		const struct cli_harness_stats *s = &r->stats[h];
-		put(t, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
-		    colors[h % 4]);
+		/* The sampling interval: the shortest step between samples. */
+		double step = 0;
+		for (size_t i = 1; i < s->nsamples; i++) {
+			double dt = s->sample_time[i] - s->sample_time[i - 1];
+			if (dt > 0 && (step == 0 || dt < step))
+				step = dt;
+		}
+		double gap = 3 * (step > 1 ? step : 1);
+		bool open = false;
 		for (size_t i = 0; i < s->nsamples; i++) {
-			double v = features ? s->sample_features[i] : s->sample_execs[i];
+			double v = edges ? s->sample_edges[i] : s->sample_execs[i];
+			bool breaks = i > 0 && s->sample_time[i] - s->sample_time[i - 1] > gap;
+			if (open && breaks) {
+				put(t, "\"/>\n");
+				open = false;
+			}
+			if (!open) {
+				put(t,
+				    "<polyline class=\"samples\" fill=\"none\" stroke=\"%s\" "
+				    "stroke-width=\"1.5\" points=\"",
+				    colors[h % 4]);
+				open = true;
+			}
 			put(t, "%.1f,%.1f ", left + s->sample_time[i] * sx,
 			    height - bottom - v * sy);
 		}
-		put(t, "\"/>\n<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", width - right + 8,
+		if (open)
+			put(t, "\"/>\n");
+		put(t, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>\n", width - right + 8,
 		    (int)(top + 14 * h + 10), colors[h % 4], s->name);
 	}
 	put(t, "</svg>\n");
@@ -202,8 +226,147 @@ static int write_text(const char *dir, const char *name, struct text *t)
 	return ret;
 }
 
+/* One row of cells, to Markdown (md may be NULL) and HTML. */
+static void table_row(struct text *md, struct text *html, const char *const *cells, size_t n,
+		      bool header)
+{
+	for (size_t i = 0; md && i < n; i++)
+		put(md, "| %s ", cells[i]);
+	if (md)
+		put(md, "|\n");
+	if (md && header) {
+		put(md, "|---");
+		for (size_t i = 1; i < n; i++)
+			put(md, "|---:");
+		put(md, "|\n");
+	}
+	put(html, "<tr>");
+	for (size_t i = 0; i < n; i++) {
+		put(html, header || i == 0 ? "<th>" : "<td>");
+		html_escape(html, cells[i]);
+		put(html, header || i == 0 ? "</th>" : "</td>");
+	}
+	put(html, "</tr>\n");
+}
+
+/* The per-harness table, with what each column means for the engine. */
+static void stats_table(struct text *md, struct text *html, const struct cli_report *r)
+{
+	bool two = r->fast_fuzzers && r->fast_fuzzers[0];
+	const char *head[] = {r->kernel_src ? "target" : "harness",
+			      "execs",
+			      "exec/s",
+			      "edges",
+			      r->afl ? "bitmap %" : "features",
+			      "corpus",
+			      "merged corpus",
+			      "crash files",
+			      two ? "fast: slot s" : "slot s",
+			      two ? "fast: exec/s per slot" : "exec/s per slot",
+			      "asan: slot s",
+			      "asan: exec/s per slot",
+			      "not reproduced"};
+	size_t ncols = two ? 13 : 10;
+	if (md) {
+		if (two)
+			put(md,
+			    "- builds: fast `%s` (no sanitizers), sanitizer `%s` (judges every "
+			    "finding)\n\n",
+			    r->fast_fuzzers, r->fuzzers);
+		else
+			put(md, "- build: `%s` (one build: every slot ran it)\n\n", r->fuzzers);
+	}
+	put(html, "<table>\n");
+	table_row(md, html, head, ncols, true);
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		char cells[13][48];
+		const char *row[13];
+		int b0 = two ? CLI_BUILD_FAST : CLI_BUILD_JUDGE;
+		snprintf(cells[0], 48, "%s", s->name);
+		snprintf(cells[1], 48, "%llu", (unsigned long long)s->execs);
+		snprintf(cells[2], 48, "%.0f", s->execs / (r->elapsed > 0 ? r->elapsed : 1));
+		snprintf(cells[3], 48, "%u", s->cov);
+		if (r->afl)
+			snprintf(cells[4], 48, "%.2f", s->bitmap_cvg);
+		else
+			snprintf(cells[4], 48, "%u", s->features);
+		snprintf(cells[5], 48, "%u", s->corpus);
+		snprintf(cells[6], 48, "%zu", s->merged);
+		snprintf(cells[7], 48, "%u", s->crashes);
+		for (int k = 0; k < (two ? 2 : 1); k++) {
+			int b = k == 0 ? b0 : CLI_BUILD_JUDGE;
+			double sec = s->build_seconds[b];
+			snprintf(cells[8 + 2 * k], 48, "%.0f", sec);
+			snprintf(cells[9 + 2 * k], 48, "%.0f",
+				 sec > 0 ? (double)s->build_execs[b] / sec : 0.0);
+		}
+		snprintf(cells[12], 48, "%u", s->not_reproduced);
+		for (size_t c = 0; c < 13; c++)
+			row[c] = cells[c];
+		table_row(md, html, row, ncols, false);
+	}
+	put(html, "</table>\n");
+	const char *legend =
+	    r->afl ? "edges: AFL++'s edges_found; bitmap %: bitmap_cvg, the share of the "
+		     "coverage map hit. exec/s: executions over the campaign's wall time; "
+		     "slot s: seconds of fuzzer processes; exec/s per slot: executions per "
+		     "second of a process (compare with one process alone)."
+		   : "edges: libFuzzer's cov (edges, with hit counters, of the fast build once "
+		     "it ran, else of the sanitizer build); features: libFuzzer's ft (edges "
+		     "times hit-count buckets and more). exec/s: executions over the "
+		     "campaign's wall time; slot s: seconds of fuzzer processes per build; "
+		     "exec/s per slot: executions per second of a process (compare with one "
+		     "process alone); not reproduced: fast-build crash files that ran clean "
+		     "on the sanitizer build (not findings).";
+	if (md)
+		put(md, "\n%s\n", legend);
+	put(html, "<p>");
+	html_escape(html, legend);
+	put(html, "</p>\n");
+	if (r->afl)
+		return;
+	/* How each harness ran: persistent processes, fork mode for one that
+	 * kept stopping at findings. */
+	const char *mhead[] = {
+	    r->kernel_src ? "target" : "harness", "build",	  "persistent: slot s",
+	    "persistent: exec/s per slot",	  "fork: slot s", "fork: exec/s per slot"};
+	const char *modes = "libFuzzer modes (fork mode for a harness whose persistent "
+			    "processes stopped at findings twice):";
+	if (md)
+		put(md, "\n%s\n\n", modes);
+	put(html, "<p>%s</p>\n<table>\n", modes);
+	table_row(md, html, mhead, 6, true);
+	for (size_t h = 0; h < r->nstats; h++) {
+		const struct cli_harness_stats *s = &r->stats[h];
+		for (int b = 0; b < CLI_BUILDS; b++) {
+			char cells[6][48];
+			const char *row[6];
+			if (s->mode_seconds[b][0] + s->mode_seconds[b][1] <= 0)
+				continue;
+			snprintf(cells[0], 48, "%s", s->name);
+			snprintf(cells[1], 48, "%s",
+				 b == CLI_BUILD_FAST ? "fast"
+				 : two		     ? "asan"
+						     : "single");
+			for (int m = 0; m < 2; m++) {
+				double sec = s->mode_seconds[b][m];
+				snprintf(cells[2 + 2 * m], 48, "%.0f", sec);
+				snprintf(cells[3 + 2 * m], 48, "%.0f",
+					 sec > 0 ? (double)s->mode_execs[b][m] / sec : 0.0);
+			}
+			for (int c = 0; c < 6; c++)
+				row[c] = cells[c];
+			table_row(md, html, row, 6, false);
+		}
+	}
+	put(html, "</table>\n");
+}
+
 int cli_write_report(const struct cli_report *r)
 {
+	const char *edges_title = r->afl ? "edges found (AFL++ edges_found) over time"
+					 : "edges (libFuzzer cov) over time";
 	struct text md = {0}, html = {0}, svg = {0};
 	const struct cli_groups *g = r->groups;
 	char cmd[PATH_MAX * 3];
@@ -224,18 +387,7 @@ int cli_write_report(const struct cli_report *r)
 	    "- findings: %zu root cause%s, %zu distinct signature%s (variants) from %u "
 	    "reproducing files; %zu flaky\n\n",
 	    nroots, nroots == 1 ? "" : "s", g->count, g->count == 1 ? "" : "s", total, g->nflaky);
-	put(&md,
-	    "| %s | execs | exec/s | coverage | features | corpus | merged corpus | "
-	    "crash files |\n",
-	    r->kernel_src ? "target" : "harness");
-	put(&md, "|---|---:|---:|---:|---:|---:|---:|---:|\n");
-	for (size_t h = 0; h < r->nstats; h++) {
-		const struct cli_harness_stats *s = &r->stats[h];
-		put(&md, "| %s | %llu | %.0f | %u | %u | %u | %zu | %u |\n", s->name,
-		    (unsigned long long)s->execs,
-		    s->execs ? s->execs / (r->elapsed > 0 ? r->elapsed : 1) : 0.0, s->cov,
-		    s->features, s->corpus, s->merged, s->crashes);
-	}
+	stats_table(&md, &html, r);
 	put(&md, "\n![coverage over time](coverage.svg)\n\n![exec/s over time](execs.svg)\n\n");
 	put(&md, "## Findings\n\n");
 	if (!g->count)
@@ -275,21 +427,8 @@ int cli_write_report(const struct cli_report *r)
 	    "<b class=\"%s\">%zu root cause%s, %zu distinct findings</b> (variants), %zu "
 	    "flaky.</p>\n",
 	    g->count ? "bad" : "good", nroots, nroots == 1 ? "" : "s", g->count, g->nflaky);
-	put(&html,
-	    "<table><tr><th>%s</th><th>execs</th><th>exec/s</th><th>coverage</th>"
-	    "<th>features</th><th>corpus</th><th>merged</th><th>crash files</th></tr>\n",
-	    r->kernel_src ? "target" : "harness");
-	for (size_t h = 0; h < r->nstats; h++) {
-		const struct cli_harness_stats *s = &r->stats[h];
-		put(&html,
-		    "<tr><th>%s</th><td>%llu</td><td>%.0f</td><td>%u</td><td>%u</td><td>%u</td>"
-		    "<td>%zu</td><td>%u</td></tr>\n",
-		    s->name, (unsigned long long)s->execs,
-		    s->execs / (r->elapsed > 0 ? r->elapsed : 1), s->cov, s->features, s->corpus,
-		    s->merged, s->crashes);
-	}
-	put(&html, "</table>\n");
-	plot(&html, r, true, "coverage features over time");
+	stats_table(NULL, &html, r);
+	plot(&html, r, true, edges_title);
 	plot(&html, r, false, "exec/s over time");
 	put(&html, "<h2>Findings</h2>\n");
 	if (!g->count)
@@ -335,7 +474,7 @@ int cli_write_report(const struct cli_report *r)
 	put(&html, "</body></html>\n");
 
 	int ret = 0;
-	plot(&svg, r, true, "coverage features over time");
+	plot(&svg, r, true, edges_title);
 	ret |= write_text(r->out_dir, "coverage.svg", &svg);
 	plot(&svg, r, false, "exec/s over time");
 	ret |= write_text(r->out_dir, "execs.svg", &svg);

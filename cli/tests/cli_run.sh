@@ -7,24 +7,42 @@ pgdfuzz=$1 src=$2 work=$3
 . "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work/stubs" && cd "$work" || exit 1
 # STUB_MODE: idle (exit at once, nothing executed), sleep (fuzz until
-# signalled), timeout (leave a timeout artifact that does not reproduce).
+# signalled), timeout (leave a timeout artifact that does not reproduce,
+# then fuzz until -max_total_time), find (write a crash file and stop, as
+# libFuzzer does at a finding). STUB_REPRO says what a reproduction (a run
+# without -max_total_time) gives: clean (default), finding, or hang (6 s,
+# then clean). Each fuzzing process logs how many were running when it
+# started (running.log) and its call (calls.<name> beside it).
 cat > stubs/stub <<'STUB'
 #!/usr/bin/env bash
-prefix="" fuzzing=0
+prefix="" fuzzing=0 seconds=0
 for a in "$@"; do
 	case "$a" in
 	-merge=1|-minimize_crash=1) exit 0 ;;
 	-artifact_prefix=*) prefix=${a#-artifact_prefix=} ;;
-	-max_total_time=*) fuzzing=1 ;;
+	-max_total_time=*) fuzzing=1 seconds=${a#-max_total_time=} ;;
 	esac
 done
-if [ $fuzzing = 0 ]; then echo "pgdfuzz: VERDICT clean"; exit 0; fi
-echo "run $*" >> "$(dirname "$0")/calls.$(basename "$0")"
+here=$(cd "$(dirname "$0")" && pwd) top=$(cd "$(dirname "$0")/.." && pwd)
+if [ $fuzzing = 0 ]; then
+	case "${STUB_REPRO:-clean}" in
+	finding) echo "pgdfuzz: VERDICT walker:stub-finding:L0"; exit 1 ;;
+	hang) sleep 6 ;;
+	esac
+	echo "pgdfuzz: VERDICT clean"; exit 0
+fi
+echo "run $*" >> "$here/calls.$(basename "$0")"
+mkdir -p "$top/running"
+touch "$top/running/$$"
+echo "$(ls "$top/running" | wc -l)" >> "$top/running.log"
+trap 'rm -f "$top/running/$$"' EXIT
 case "${STUB_MODE:-idle}" in
 idle) exit 0 ;;
-sleep) echo "#100	pulse  cov: 5 ft: 6 corp: 3/10b exec/s: 50 rss: 30Mb"; exec sleep 60 ;;
+sleep) echo "#100	pulse  cov: 5 ft: 6 corp: 3/10b exec/s: 50 rss: 30Mb"; sleep 60 & wait ;;
 timeout) echo "#1000	pulse  cov: 5 ft: 6 corp: 3/10b exec/s: 500 rss: 30Mb"
-	echo x > "${prefix}timeout-stub"; sleep 2; exit 0 ;;
+	echo x > "${prefix}timeout-stub"; sleep "$seconds" ;;
+find) echo "#500	pulse  cov: 5 ft: 6 corp: 3/10b exec/s: 500 rss: 30Mb"
+	echo y > "${prefix}crash-$(basename "$0")-$$"; exit 1 ;;
 esac
 STUB
 chmod +x stubs/stub
@@ -53,7 +71,7 @@ check "nothing executed is said" grep -q 'walker executed no input' err.txt
 # The same harness named twice runs once; a timeout that does not
 # reproduce is listed as flaky with its kind, in report.md and report.html.
 rm -f stubs/calls.*
-STUB_MODE=timeout "$pgdfuzz" run --time 3 --minimize-time 0 --fuzzers stubs --out twice walker walker \
+STUB_MODE=timeout "$pgdfuzz" run --time 3 --minimize-time 0 --jobs 1 --fuzzers stubs --out twice walker walker \
 	> out.txt 2> err.txt; rc=$?
 check "campaign with executions and no finding exits 0" test $rc -eq 0
 check "a harness named twice runs once" test "$(cat stubs/calls.fuzz_walker | wc -l)" -eq 1
@@ -65,7 +83,7 @@ check "report.md says it was a timeout" grep -q 'timeout-stub` (timeout: ran cle
 # stats line per sample lands in stats.jsonl.
 mkdir -p corpus/walker corpus/regressions ext/walker
 rm -f stubs/calls.*
-STUB_MODE=timeout "$pgdfuzz" run --time 3 --minimize-time 0 --fuzzers stubs --out opts \
+STUB_MODE=timeout "$pgdfuzz" run --time 3 --minimize-time 0 --jobs 1 --fuzzers stubs --out opts \
 	--timeout 7 --rss-limit 1000 --seed 42 --corpus ext walker -- -dict=x.dict -max_len=99 \
 	> out.txt 2> err.txt; rc=$?
 check "run with engine options exits 0" test $rc -eq 0
@@ -109,4 +127,93 @@ cp -r stubs tree/build/fuzz/fuzz
 	> tri.txt 2>&1; rc=$?
 check "triage finds the fuzzers from the binary's location (exit 0)" test $rc -eq 0
 check "triage says '1 file'" grep -q '1 file -> 0 root causes, 0 distinct findings, 1 flaky' tri.txt
+
+
+# --jobs N is a limit on fuzzer processes at a time, and every harness gets
+# its turn: 4 harnesses on 2 slots, each harness a process of its own.
+rm -f stubs/calls.* running.log
+STUB_MODE=timeout "$pgdfuzz" run --time 4 --minimize-time 0 --jobs 2 --fuzzers stubs --out limit \
+	> limit.txt 2>&1; rc=$?
+check "4 harnesses on --jobs 2 exit 0" test $rc -eq 0
+check "never more than 2 fuzzer processes at a time" test "$(sort -n running.log | tail -1)" -le 2
+for h in builder idmap reloc walker; do
+	check "$h had its time slice" test -s "stubs/calls.fuzz_$h"
+done
+check "the status line names the running slices" grep -q 'slots 2/2: ' limit.txt
+
+# Two builds: most slot time on the fast one, some on the sanitizer build,
+# which judges every finding. A crash file the fast build writes but the
+# sanitizer build runs clean is not a finding.
+mkdir -p fast
+for h in builder idmap reloc walker; do ln -sf ../stubs/stub "fast/fuzz_$h"; done
+rm -f stubs/calls.* fast/calls.*
+STUB_MODE=find "$pgdfuzz" run --time 3 --minimize-time 0 --jobs 2 --fuzzers stubs --fast-fuzzers fast \
+	--out rejudge walker > rejudge.txt 2>&1; rc=$?
+check "a fast-build crash clean on the sanitizer build: exit 0" test $rc -eq 0
+check "both builds are named" grep -q 'fast build fast (no sanitizers) and sanitizer build stubs' rejudge.txt
+check "the fast build fuzzed" test -s fast/calls.fuzz_walker
+check "the sanitizer build fuzzed" test -s stubs/calls.fuzz_walker
+check "the fast build's crash file is not a finding" grep -q '0 distinct finding' rejudge.txt
+check "it is said not to reproduce on the sanitizer build" \
+	grep -q 'of the fast build did not reproduce on the asan build' rejudge.txt
+check "report.md says which build judged it" \
+	grep -q 'crash-fuzz_walker-[0-9]*` (crash: ran clean.*written by the fast build, judged on the asan build' \
+	rejudge/report.md
+STUB_MODE=find STUB_REPRO=finding "$pgdfuzz" run --time 3 --minimize-time 0 --jobs 2 --fuzzers stubs \
+	--fast-fuzzers fast --out rejudge2 walker > rejudge2.txt 2>&1; rc=$?
+check "a fast-build crash the sanitizer build confirms is a finding (exit 1)" test $rc -eq 1
+check "the confirmed finding is reported" grep -q 'walker:stub-finding:L0' rejudge2.txt
+# A harness whose persistent processes keep stopping at findings goes on in
+# libFuzzer fork mode (-ignore_crashes) instead of restarting into them.
+rm -f stubs/calls.*
+STUB_MODE=find "$pgdfuzz" run --time 12 --minimize-time 0 --jobs 1 --fuzzers stubs --out shallow walker \
+	> shallow.txt 2>&1
+check "persistent first" grep -q -- '-rss_limit_mb' <<< "$(head -1 stubs/calls.fuzz_walker | grep -v -- -fork=1)"
+check "fork mode after two early stops" grep -q -- '-fork=1 -ignore_crashes=1' stubs/calls.fuzz_walker
+"$pgdfuzz" run --fuzzers stubs --fast-fuzzers /nonexistent walker 2> err.txt; rc=$?
+check "--fast-fuzzers /nonexistent exits 2" test $rc -eq 2
+check "one build only is said" grep -q 'one build only (stubs)' limit.txt
+
+# The monitor keeps sampling while a reproduction hangs (6 s here): the
+# reproduction runs in the background.
+STUB_MODE=find STUB_REPRO=hang "$pgdfuzz" run --time 5 --minimize-time 0 --jobs 1 --fuzzers stubs \
+	--out hang walker > hang.txt 2>&1; rc=$?
+check "a sample every second while the reproduction hangs" \
+	test "$(grep -c '"time": [0-4]\.[0-9], "target": "walker"' hang/stats.jsonl)" -ge 4
+check "the samples say a reproduction runs" \
+	test "$(grep -c '"target": "walker".*"reproducing": 1' hang/stats.jsonl)" -ge 3
+check "the wait for the last reproductions is shown" grep -q 'pgdfuzz: reproducing 1/' hang.txt
+
+# AFL++: the numbers move over the run (plot_data is read at every sample,
+# not fuzzer_stats once), and the columns say what they are.
+mkdir -p afl/bin afl/fuzz afl/corpus/walker
+echo seed > afl/corpus/walker/seed
+ln -sf ../../stubs/stub afl/fuzz/fuzz_builder
+ln -sf ../../stubs/stub afl/fuzz/fuzz_walker
+cat > afl/bin/afl-fuzz <<'AFL'
+#!/usr/bin/env bash
+# Speaks enough of afl-fuzz: -M/-S NAME -o DIR -V SECONDS; writes
+# fuzzer_stats once (as AFL++ does only every minute) and plot_data lines.
+while [ $# -gt 0 ]; do
+	case "$1" in -M|-S) name=$2; shift ;; -o) dir=$2; shift ;; -V) secs=$2; shift ;; --) break ;; esac
+	shift
+done
+mkdir -p "$dir/$name/crashes" "$dir/$name/queue"
+printf 'execs_done        : 172\nexecs_per_sec     : 17200\nbitmap_cvg        : 1.00%%\n' > "$dir/$name/fuzzer_stats"
+echo "# relative_time, cycles_done, cur_item, corpus_count, pending_total, pending_favs, map_size, saved_crashes, saved_hangs, max_depth, execs_per_sec, total_execs, edges_found" > "$dir/$name/plot_data"
+for i in $(seq 1 "$secs"); do
+	echo "$i, 0, 0, $((10 + i)), 0, 0, 1.50%, 0, 0, 1, 1000.00, $((i * 1000)), $((40 + i))" >> "$dir/$name/plot_data"
+	sleep 1
+done
+AFL
+chmod +x afl/bin/afl-fuzz
+PATH="$work/afl/bin:$PATH" "$pgdfuzz" run --engine afl --time 4 --minimize-time 0 --jobs 1 \
+	--fuzzers afl/fuzz --out aflrun walker > afl.txt 2>&1; rc=$?
+check "the AFL++ campaign exits 0" test $rc -eq 0
+check "AFL++ executions grow over the run" \
+	test "$(grep '"target": "walker"' aflrun/stats.jsonl | tail -1 | sed 's/.*"execs": \([0-9]*\),.*/\1/')" -ge 2000
+check "AFL++ bitmap coverage is read" grep -q '"bitmap_cvg": 1.50' aflrun/stats.jsonl
+check "AFL++ edges come from edges_found" grep -q '"cov": 4[3-5],' aflrun/stats.jsonl
+check "the AFL++ report labels bitmap %" grep -q '| edges | bitmap % |' aflrun/report.md
+check "the AFL++ progress lines say edges and bitmap" grep -q 'edges=4[0-9] bitmap=1.50%' afl.txt
 exit $fail
