@@ -616,6 +616,15 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 			op_map(run);
 		} else if (what == 5 && config->kind == KVM_RUN_STAGE2) {
 			op_set_owner(run);
+		} else if (what == 6 && config->kind == KVM_RUN_STAGE2) {
+			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
+			if (m->live && !m->owner) {
+				/* kvm_pgtable.h: write-protect, the rest kept. */
+				run->op = "wrprotect";
+				int err = backend->s2_wrprotect(m->addr, m->size);
+				check(run, err == 0, "wrprotect failed", m->addr, (uint64_t)err);
+				m->prot &= ~backend->prot_w;
+			}
 		} else {
 			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
 			if (m->live)
