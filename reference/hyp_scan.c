@@ -488,6 +488,27 @@ static const char *leaf_rule(const struct ref_hyp_regime *regime, uint64_t old, 
 	return NULL;
 }
 
+const char *ref_hyp_bbm_rule(const struct ref_hyp_regime *regime, int level, uint64_t old_desc,
+			     uint64_t new_desc)
+{
+	uint64_t old_oa = 0, new_oa = 0;
+	enum desc_kind old_kind, new_kind;
+
+	if (level < regime->start_level || level > 3)
+		return NULL;
+	old_kind = live_kind(regime, old_desc, level, &old_oa);
+	new_kind = live_kind(regime, new_desc, level, &new_oa);
+	if (old_kind == DESC_INVALID || new_kind == DESC_INVALID)
+		return NULL;
+	if (old_kind == DESC_IS_TABLE && new_kind == DESC_IS_TABLE)
+		return NULL; /* ref_hyp_bbm_check compares such tables underneath */
+	if (old_kind == DESC_IS_TABLE)
+		return "table-to-block";
+	if (new_kind == DESC_IS_TABLE)
+		return "block-to-table";
+	return leaf_rule(regime, old_desc, new_desc, old_oa, new_oa, level);
+}
+
 static void bbm_compare(struct hyp_bbm *bbm, int level, uint64_t before_table, uint64_t after_table,
 			uint64_t table_ia)
 {

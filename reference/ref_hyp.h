@@ -164,6 +164,13 @@ int ref_hyp_lint(const struct ref_hyp_regime *regime, ref_finding_fn fn, void *c
  * "cont-change", "cont-live-change". Permission changes need no BBM. */
 int ref_hyp_bbm_check(const struct ref_hyp_regime *regime, const struct ref_mem *before,
 		      const struct ref_mem *after, ref_bbm_fn fn, void *ctx);
+/* The same rules for one descriptor written over another at `level`: the
+ * rule the change breaks without break-before-make, or NULL when it is
+ * safe (either side not live, only permissions changed, or a table
+ * replaced by a table, whose entries the caller must compare). For judging
+ * each write of a builder as it happens. */
+const char *ref_hyp_bbm_rule(const struct ref_hyp_regime *regime, int level, uint64_t old_desc,
+			     uint64_t new_desc);
 
 /* ptdump, Linux style with a "---[ TTBR0_EL2 ]---" or "---[ VTTBR_EL2 ]---"
  * marker; EL2 columns: RW/ro, x/NX, SH, AF, CON, BLK, DBM, TBL-LIMITED,

@@ -795,6 +795,18 @@ static void test_bbm(void)
 		if (cases[i].rule && log.count)
 			CHECK(strcmp(log.rule[0], cases[i].rule) == 0);
 	}
+	/* The same rules one write at a time. */
+	CHECK(strcmp(ref_hyp_bbm_rule(&r, 3, OUT_PA | D_PAGE | S2_RW,
+				      (OUT_PA + 0x1000) | D_PAGE | S2_RW),
+		     "oa-change") == 0);
+	CHECK(ref_hyp_bbm_rule(&r, 3, OUT_PA | D_PAGE | S2_RW,
+			       OUT_PA | D_PAGE | (S2_RW & ~S2AP_W)) == NULL);
+	CHECK(ref_hyp_bbm_rule(&r, 3, OUT_PA | D_PAGE | S2_RW, 0) == NULL);
+	CHECK(ref_hyp_bbm_rule(&r, 3, 0, OUT_PA | D_PAGE | S2_RW) == NULL);
+	CHECK(strcmp(ref_hyp_bbm_rule(&r, 2, 0x40000000ULL | D_TABLE, OUT_PA | D_BLOCK | S2_RW),
+		     "table-to-block") == 0);
+	CHECK(strcmp(ref_hyp_bbm_rule(&r, 2, OUT_PA | D_BLOCK | S2_RW, 0x40000000ULL | D_TABLE),
+		     "block-to-table") == 0);
 	/* A table replaced by a block of the same range. */
 	struct ref_hyp_result res;
 	ref_hyp_walk(&r, ipa, REF_HYP_READ, &res);
