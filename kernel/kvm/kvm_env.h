@@ -26,6 +26,9 @@ struct kvm_env {
 	void *(*phys_to_virt)(void *ctx, unsigned long long pa);
 	unsigned long long (*virt_to_phys)(void *ctx, void *addr);
 	void (*tlbi)(void *ctx, int kind, unsigned long long addr, unsigned long long arg);
+	/* Every 8-byte store pgtable.c makes with WRITE_ONCE,
+	 * smp_store_release or a successful cmpxchg, before it lands. */
+	void (*write64)(void *ctx, void *addr, unsigned long long value);
 	unsigned char caps[KVM_ENV_MAX_CAPS]; /* by the tree's ARM64_* capability number */
 };
 
@@ -34,5 +37,8 @@ extern struct kvm_env kvm_env;
 #define kvm_env_cap(cap) ((unsigned)(cap) < KVM_ENV_MAX_CAPS && kvm_env.caps[(cap)])
 #define kvm_env_tlbi(kind, addr, arg)                                                              \
 	(kvm_env.tlbi ? kvm_env.tlbi(kvm_env.ctx, (kind), (addr), (arg)) : (void)0)
+
+#define kvm_env_write64(addr, value)                                                               \
+	(kvm_env.write64 ? kvm_env.write64(kvm_env.ctx, (addr), (value)) : (void)0)
 
 #endif

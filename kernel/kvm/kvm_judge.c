@@ -51,6 +51,20 @@ struct run {
 	struct mapping maps[MAX_MAPPINGS];
 	unsigned nmaps;
 	const char *op; /* the operation being judged, for messages */
+	/* Break-before-make, judged per store: the live tables (level and
+	 * first IA per arena page, NO_TABLE when not a live table), the
+	 * entries broken during the current operation, and the regime. */
+	signed char *table_level;
+	uint64_t *table_ia;
+	struct ref_hyp_regime regime;
+	bool have_regime;
+	struct broken {
+		const void *addr;
+		uint64_t old, ia, size;
+		int level;
+		bool invalidated;
+	} broken[64];
+	unsigned nbroken;
 };
 
 static void fail(struct run *run, const char *fmt, ...)
@@ -301,6 +315,104 @@ static bool regime_of(struct run *run, struct ref_hyp_regime *regime)
 	return true;
 }
 
+#define NO_TABLE (-9)
+
+static uint64_t child_table(const struct run *run, uint64_t desc)
+{
+	uint64_t next = desc & ~((1ULL << run->arena.gshift) - 1) & 0x0000ffffffffffffULL;
+
+	if (run->backend->pa52 && run->arena.gshift == 16)
+		next |= ((desc >> 12) & 15) << 48;
+	return next;
+}
+
+static void mark_table(struct run *run, uint64_t pa, int level, uint64_t ia)
+{
+	if (pa < ARENA_BASE || pa >= ARENA_BASE + ARENA_SIZE)
+		return;
+	size_t page = (size_t)((pa - ARENA_BASE) >> run->arena.gshift);
+	run->table_level[page] = (signed char)level;
+	run->table_ia[page] = ia;
+}
+
+/* One descriptor store, before it lands (kvm_env.write64). */
+static void env_write64(void *ctx, void *addr, unsigned long long value)
+{
+	struct run *run = (struct run *)((char *)ctx - offsetof(struct run, arena));
+	long page = page_of(&run->arena, addr);
+	uint64_t old;
+
+	if (page < 0 || run->table_level[page] == NO_TABLE || !run->have_regime)
+		return;
+	int level = run->table_level[page];
+	unsigned shift = ref_level_shift(run->backend->page_shift, level);
+	size_t index =
+	    ((size_t)((uint8_t *)addr - run->arena.mem) & ((1UL << run->arena.gshift) - 1)) / 8;
+	uint64_t ia = run->table_ia[page] + ((uint64_t)index << shift);
+	memcpy(&old, addr, 8);
+
+	run->result->checks++;
+	if ((old & 1) && (value & 1)) {
+		const char *rule = ref_hyp_bbm_rule(&run->regime, level, old, value);
+		if (rule)
+			fail(run,
+			     "live change without break-before-make (%s) at IA 0x%llx L%d: "
+			     "0x%llx -> 0x%llx",
+			     rule, (unsigned long long)ia, level, (unsigned long long)old, value);
+	} else if ((old & 1) && run->nbroken < 64) {
+		run->broken[run->nbroken++] =
+		    (struct broken){addr, old, ia, 1ULL << shift, level, false};
+	} else if (value & 1) {
+		for (unsigned i = 0; i < run->nbroken; i++) {
+			struct broken *b = &run->broken[i];
+			if (b->addr != addr)
+				continue;
+			const char *rule = ref_hyp_bbm_rule(&run->regime, level, b->old, value);
+			if (rule && !b->invalidated)
+				fail(run,
+				     "break and make (%s) at IA 0x%llx L%d without a TLB "
+				     "invalidation between",
+				     rule, (unsigned long long)ia, level);
+			*b = run->broken[--run->nbroken];
+			break;
+		}
+	}
+	if (level < 3 && (value & 3) == 3)
+		mark_table(run, child_table(run, value), level + 1, ia);
+}
+
+/* A TLB invalidation covers a broken entry when it names an address the
+ * entry maps (or the whole VMID), with no level hint or the entry's own
+ * level (a wrong hint may leave the entry cached: the architecture makes
+ * that CONSTRAINED UNPREDICTABLE). */
+static void env_tlbi(void *ctx, int kind, unsigned long long addr, unsigned long long arg)
+{
+	struct run *run = (struct run *)((char *)ctx - offsetof(struct run, arena));
+
+	for (unsigned i = 0; i < run->nbroken; i++) {
+		struct broken *b = &run->broken[i];
+		uint64_t first = addr, last = addr;
+		bool hint_ok = arg > 3 || (int)arg == b->level;
+
+		switch (kind) {
+		case KVM_ENV_TLBI_HYP_VA:
+			first = last = (addr & ((1ULL << 44) - 1)) << 12;
+			break;
+		case KVM_ENV_TLBI_IPA:
+			break;
+		case KVM_ENV_TLBI_VMID:
+			first = 0, last = ~0ULL, hint_ok = true;
+			break;
+		default: /* range: arg pages from addr */
+			last = addr + (arg << run->backend->page_shift) - 1;
+			hint_ok = true;
+			break;
+		}
+		if (hint_ok && first <= b->ia + (b->size - 1) && b->ia <= last)
+			b->invalidated = true;
+	}
+}
+
 static int lint_cb(void *ctx, const struct ref_finding *f)
 {
 	struct run *run = ctx;
@@ -357,7 +469,7 @@ static void judge_page(struct run *run, const struct ref_hyp_regime *regime,
 
 /* Reachable tables: allocated, and counted as pgtable.c documents. */
 static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned pages,
-			    unsigned depth)
+			    uint64_t table_ia_base, unsigned depth)
 {
 	struct arena *arena = &run->arena;
 	unsigned gshift = arena->gshift, per_page = 1u << (gshift - 3), reached = pages;
@@ -374,6 +486,12 @@ static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned
 				: -1;
 		unsigned counted = 0;
 
+		if (page >= 0) {
+			run->table_level[page] = (signed char)level;
+			run->table_ia[page] =
+			    table_ia_base + (((uint64_t)p * per_page)
+					     << ref_level_shift(run->backend->page_shift, level));
+		}
 		if (page < 0 || !arena->allocated[page]) {
 			fail(run, "a freed (or foreign) page is still linked as a table: 0x%llx",
 			     (unsigned long long)page_pa);
@@ -385,11 +503,11 @@ static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned
 			if (s2 ? desc != 0 : (desc & 1))
 				counted++;
 			if (level < 3 && (desc & 3) == 3) {
-				uint64_t next =
-				    desc & ~((1ULL << gshift) - 1) & 0x0000ffffffffffffULL;
-				if (run->backend->pa52 && gshift == 16)
-					next |= ((desc >> 12) & 15) << 48;
-				reached += judge_table(run, level + 1, next, 1, depth + 1);
+				uint64_t ia = run->table_ia[page] +
+					      ((uint64_t)i
+					       << ref_level_shift(run->backend->page_shift, level));
+				reached += judge_table(run, level + 1, child_table(run, desc), 1,
+						       ia, depth + 1);
 			}
 		}
 		run->result->checks++;
@@ -418,6 +536,8 @@ static void judge(struct run *run)
 		fail(run, "the reference refused the registers");
 		return;
 	}
+	run->regime = regime;
+	run->have_regime = true;
 	check(run, !regime.config_fault, "VTCR/TCR unusable for the architecture", run->vtcr,
 	      regime.start_level);
 	check(run, regime.start_level == run->start_level, "start level differs from pgtable.c's",
@@ -436,7 +556,11 @@ static void judge(struct run *run)
 			judge_page(run, &regime, m, (rnd(run) % pages) * page);
 	}
 	ref_hyp_lint(&regime, lint_cb, run);
-	unsigned reached = judge_table(run, run->start_level, run->root_pa, run->root_pages, 0);
+	/* The live tables are found afresh: what the next operation's stores
+	 * are judged against. Entries broken by the last one are settled. */
+	memset(run->table_level, NO_TABLE, run->arena.npages);
+	run->nbroken = 0;
+	unsigned reached = judge_table(run, run->start_level, run->root_pa, run->root_pages, 0, 0);
 	check(run, reached == run->arena.live, "allocated table pages not reachable (leak)",
 	      run->arena.live, reached);
 }
@@ -519,6 +643,25 @@ static void op_map(struct run *run)
 		run->result->mapped++;
 }
 
+/* Stage 2 maps over a live mapping replace it (kvm_pgtable.h): a new
+ * output address, one page or one block away, so blocks may have to become
+ * tables. Every replaced live entry must go through break-before-make. */
+static void op_remap(struct run *run, struct mapping *m)
+{
+	uint64_t page = 1ULL << run->arena.gshift, block = 1ULL << (2 * run->arena.gshift - 3);
+	uint64_t phys = m->phys + (rnd(run) % 2 ? page : block);
+	bool valid;
+	uint64_t prot = pick_prot(run, &valid);
+
+	run->op = "remap";
+	int ret = run->backend->s2_map(m->addr, m->size, phys, prot);
+	check(run, ret == 0, "map over a live mapping failed", m->addr, (uint64_t)ret);
+	if (!ret) {
+		m->phys = phys;
+		m->prot = prot;
+	}
+}
+
 static void op_unmap(struct run *run, struct mapping *m)
 {
 	const struct kvm_backend *b = run->backend;
@@ -571,8 +714,20 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 		free(run);
 		return -1;
 	}
+	run->table_level = malloc(run->arena.npages);
+	run->table_ia = calloc(run->arena.npages, sizeof(uint64_t));
+	if (!run->table_level || !run->table_ia) {
+		free(run->table_level);
+		free(run->table_ia);
+		arena_free(&run->arena);
+		free(run);
+		return -1;
+	}
+	memset(run->table_level, NO_TABLE, run->arena.npages);
 	memset(&kvm_env, 0, sizeof(kvm_env));
 	kvm_env.ctx = &run->arena;
+	kvm_env.write64 = env_write64;
+	kvm_env.tlbi = env_tlbi;
 	kvm_env.zalloc_page = env_zalloc_page;
 	kvm_env.zalloc_pages_exact = env_zalloc_pages_exact;
 	kvm_env.free_pages_exact = env_free_pages_exact;
@@ -605,17 +760,23 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	}
 	check(run, ret == 0, "init failed", (uint64_t)ret, 0);
 	if (ret) {
+		free(run->table_level);
+		free(run->table_ia);
 		arena_free(&run->arena);
 		free(run);
 		return 0;
 	}
 	judge(run);
 	for (unsigned i = 0; i < config->ops && !result->failures; i++) {
-		unsigned what = (unsigned)(rnd(run) % 8);
+		unsigned what = (unsigned)(rnd(run) % 10);
 		if (what < 5 || !run->nmaps) {
 			op_map(run);
 		} else if (what == 5 && config->kind == KVM_RUN_STAGE2) {
 			op_set_owner(run);
+		} else if (what == 7 && config->kind == KVM_RUN_STAGE2) {
+			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
+			if (m->live && !m->owner)
+				op_remap(run, m);
 		} else if (what == 6 && config->kind == KVM_RUN_STAGE2) {
 			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
 			if (m->live && !m->owner) {
@@ -649,6 +810,8 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	if (run->arena.errors)
 		fail(run, "mm_ops misuse: %s", run->arena.error);
 	memset(&kvm_env, 0, sizeof(kvm_env));
+	free(run->table_level);
+	free(run->table_ia);
 	arena_free(&run->arena);
 	free(run);
 	return 0;

@@ -61,16 +61,41 @@ struct kvm_s2_mmu {
 #define dsb(opt) ((void)0)
 #undef isb
 #define isb() ((void)0)
+/* Descriptor stores are reported to the harness before they land, so it
+ * can judge each one (break-before-make); other sizes are not descriptors. */
+static inline void shim_report_store(void *addr, const void *value, unsigned long size)
+{
+	unsigned long long v = 0;
+
+	if (size != 8)
+		return;
+	__builtin_memcpy(&v, value, 8);
+	kvm_env_write64(addr, v);
+}
 #undef cmpxchg
 #define cmpxchg(ptr, old, new)                                                                     \
 	({                                                                                         \
-		__typeof__(*(ptr)) cmpxchg_old_ = (old);                                           \
-		__atomic_compare_exchange_n((ptr), &cmpxchg_old_, (new), false, __ATOMIC_SEQ_CST,  \
-					    __ATOMIC_SEQ_CST);                                     \
+		__typeof__(*(ptr)) cmpxchg_old_ = (old), cmpxchg_new_ = (new);                     \
+		if (*(ptr) == cmpxchg_old_)                                                        \
+			shim_report_store((ptr), &cmpxchg_new_, sizeof(cmpxchg_new_));             \
+		__atomic_compare_exchange_n((ptr), &cmpxchg_old_, cmpxchg_new_, false,             \
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                   \
 		cmpxchg_old_;                                                                      \
 	})
 #undef smp_store_release
-#define smp_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define smp_store_release(p, v)                                                                    \
+	do {                                                                                       \
+		__typeof__(*(p)) ssr_v_ = (v);                                                     \
+		shim_report_store((p), &ssr_v_, sizeof(ssr_v_));                                   \
+		__atomic_store_n((p), ssr_v_, __ATOMIC_RELEASE);                                   \
+	} while (0)
+#undef WRITE_ONCE
+#define WRITE_ONCE(x, val)                                                                         \
+	do {                                                                                       \
+		__typeof__(x) wo_v_ = (val);                                                       \
+		shim_report_store(&(x), &wo_v_, sizeof(wo_v_));                                    \
+		*(volatile __typeof__(x) *)&(x) = wo_v_;                                           \
+	} while (0)
 
 #ifndef PAGE_ALIGN
 #define PAGE_ALIGN(addr) ALIGN(addr, PAGE_SIZE)
