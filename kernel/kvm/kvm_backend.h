@@ -11,6 +11,9 @@ struct kvm_backend {
 	const char *name; /* "4k", "16k", "64k", "64k-pa52" */
 	unsigned page_shift;
 	int pa52;
+	/* Built as the host kernel builds it (RCU, shared walks allowed), or
+	 * as nVHE hyp code (pKVM; shared walks refused with -EPERM). */
+	int nvhe;
 	/* The tree's capability numbers the harness may set in kvm_env.caps. */
 	int cap_lpa2, cap_fwb, cap_tlb_range, cap_hvhe;
 	/* MAIR_EL1 as the tree's proc.S builds it (hyp shares it); its MT_*
@@ -37,6 +40,7 @@ struct kvm_backend {
 	int (*s2_unmap)(unsigned long long addr, unsigned long long size);
 	int (*s2_set_owner)(unsigned long long addr, unsigned long long size, unsigned char owner);
 	int (*s2_wrprotect)(unsigned long long addr, unsigned long long size);
+	int (*s2_relax_perms)(unsigned long long addr, unsigned long long prot);
 	void (*s2_destroy)(void);
 };
 

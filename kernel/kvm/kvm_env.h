@@ -30,6 +30,7 @@ struct kvm_env {
 	 * smp_store_release or a successful cmpxchg, before it lands. */
 	void (*write64)(void *ctx, void *addr, unsigned long long value);
 	unsigned char caps[KVM_ENV_MAX_CAPS]; /* by the tree's ARM64_* capability number */
+	int rcu_depth; /* host builds: rcu_read_lock() nesting, 0 between calls */
 };
 
 extern struct kvm_env kvm_env;

@@ -175,6 +175,11 @@ static int call_s2_wrprotect(unsigned long long addr, unsigned long long size)
 	return kvm_pgtable_stage2_wrprotect(&glue_pgt, addr, size);
 }
 
+static int call_s2_relax_perms(unsigned long long addr, unsigned long long prot)
+{
+	return kvm_pgtable_stage2_relax_perms(&glue_pgt, addr, (enum kvm_pgtable_prot)prot);
+}
+
 static void call_s2_destroy(void)
 {
 	kvm_pgtable_stage2_destroy(&glue_pgt);
@@ -185,6 +190,9 @@ const struct kvm_backend KVM_OBJ = {
     .page_shift = PAGE_SHIFT,
 #ifdef CONFIG_ARM64_PA_BITS_52
     .pa52 = 1,
+#endif
+#ifdef __KVM_NVHE_HYPERVISOR__
+    .nvhe = 1,
 #endif
 #ifdef ARM64_HAS_LPA2
     .cap_lpa2 = ARM64_HAS_LPA2,
@@ -220,5 +228,6 @@ const struct kvm_backend KVM_OBJ = {
     .s2_unmap = call_s2_unmap,
     .s2_set_owner = call_s2_set_owner,
     .s2_wrprotect = call_s2_wrprotect,
+    .s2_relax_perms = call_s2_relax_perms,
     .s2_destroy = call_s2_destroy,
 };

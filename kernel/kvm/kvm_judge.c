@@ -538,6 +538,9 @@ static void judge(struct run *run)
 	}
 	run->regime = regime;
 	run->have_regime = true;
+	check(run, kvm_env.rcu_depth == 0, "RCU read side left unbalanced", 0,
+	      (uint64_t)kvm_env.rcu_depth);
+	kvm_env.rcu_depth = 0;
 	check(run, !regime.config_fault, "VTCR/TCR unusable for the architecture", run->vtcr,
 	      regime.start_level);
 	check(run, regime.start_level == run->start_level, "start level differs from pgtable.c's",
@@ -662,6 +665,29 @@ static void op_remap(struct run *run, struct mapping *m)
 	}
 }
 
+/* kvm_pgtable.h: relax_perms adds R/W/X to the one leaf translating addr
+ * and removes nothing. Applied to every page of a page-mapped range, so
+ * the intent stays uniform. */
+static void op_relax(struct run *run, struct mapping *m)
+{
+	const struct kvm_backend *b = run->backend;
+	uint64_t page = 1ULL << run->arena.gshift, block = 1ULL << (2 * run->arena.gshift - 3);
+	const uint64_t adds[] = {b->prot_r, b->prot_w, b->prot_x, b->prot_r | b->prot_w,
+				 b->prot_r | b->prot_x};
+	uint64_t add = adds[rnd(run) % 5];
+
+	if (m->size >= block)
+		return;
+	run->op = "relax_perms";
+	for (uint64_t off = 0; off < m->size; off += page) {
+		int ret = b->s2_relax_perms(m->addr + off, add);
+		/* -EAGAIN: nothing to relax (the walk found it as wanted). */
+		check(run, ret == 0 || ret == -11, "relax_perms failed", m->addr + off,
+		      (uint64_t)ret);
+	}
+	m->prot |= add;
+}
+
 static void op_unmap(struct run *run, struct mapping *m)
 {
 	const struct kvm_backend *b = run->backend;
@@ -768,11 +794,15 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	}
 	judge(run);
 	for (unsigned i = 0; i < config->ops && !result->failures; i++) {
-		unsigned what = (unsigned)(rnd(run) % 10);
+		unsigned what = (unsigned)(rnd(run) % 11);
 		if (what < 5 || !run->nmaps) {
 			op_map(run);
 		} else if (what == 5 && config->kind == KVM_RUN_STAGE2) {
 			op_set_owner(run);
+		} else if (what == 8 && config->kind == KVM_RUN_STAGE2 && !backend->nvhe) {
+			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
+			if (m->live && !m->owner)
+				op_relax(run, m);
 		} else if (what == 7 && config->kind == KVM_RUN_STAGE2) {
 			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
 			if (m->live && !m->owner)

@@ -97,6 +97,15 @@ static inline void shim_report_store(void *addr, const void *value, unsigned lon
 		*(volatile __typeof__(x) *)&(x) = wo_v_;                                           \
 	} while (0)
 
+/* Host builds (not __KVM_NVHE_HYPERVISOR__) walk under RCU: one CPU and
+ * no concurrent walker, so only the nesting is kept, for the judge. */
+#ifndef __KVM_NVHE_HYPERVISOR__
+#define rcu_read_lock() ((void)kvm_env.rcu_depth++)
+#define rcu_read_unlock() ((void)kvm_env.rcu_depth--)
+#define rcu_read_lock_held() (kvm_env.rcu_depth > 0)
+#define rcu_dereference_check(p, c) (p)
+#endif
+
 #ifndef PAGE_ALIGN
 #define PAGE_ALIGN(addr) ALIGN(addr, PAGE_SIZE)
 #endif
