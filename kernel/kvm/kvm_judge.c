@@ -50,7 +50,9 @@ struct run {
 	uint64_t vtcr;
 	struct mapping maps[MAX_MAPPINGS];
 	unsigned nmaps;
-	const char *op; /* the operation being judged, for messages */
+	const char *op;	     /* the operation being judged, for messages */
+	const uint8_t *data; /* choices left from config->data */
+	size_t data_left;
 	/* Break-before-make, judged per store: the live tables (level and
 	 * first IA per arena page, NO_TABLE when not a live table), the
 	 * entries broken during the current operation, and the regime. */
@@ -92,6 +94,14 @@ static void check(struct run *run, bool ok, const char *what, uint64_t a, uint64
 
 static uint64_t rnd(struct run *run)
 {
+	if (run->data_left) {
+		uint64_t v = 0;
+		size_t n = run->data_left < 8 ? run->data_left : 8;
+		memcpy(&v, run->data, n);
+		run->data += n;
+		run->data_left -= n;
+		return v;
+	}
 	uint64_t z = (run->rng += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
@@ -734,6 +744,8 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	run->config = config;
 	run->result = result;
 	run->rng = config->seed;
+	run->data = config->data;
+	run->data_left = config->data ? config->size : 0;
 	run->op = "init";
 	if (arena_init(&run->arena, backend->page_shift)) {
 		arena_free(&run->arena);

@@ -34,6 +34,10 @@ struct kvm_run_config {
 	unsigned ipa_bits; /* stage 2: phys_shift given to kvm_get_vtcr */
 	unsigned va_bits;  /* hyp: va_bits given to kvm_pgtable_hyp_init */
 	bool fwb;	   /* stage 2: ARM64_HAS_STAGE2_FWB */
+	/* Optional: the random choices are taken from these bytes first
+	 * (8 per draw), then from the seeded generator (fuzz harness). */
+	const uint8_t *data;
+	size_t size;
 };
 
 struct kvm_run_result {
