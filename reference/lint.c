@@ -34,6 +34,7 @@ const char *ref_lint_kind_name(enum ref_lint_kind kind)
 	    [REF_LINT_ROOT_BEYOND] = "root-beyond",
 	    [REF_LINT_MAIR_RESERVED] = "mair-reserved",
 	    [REF_LINT_TTBR_MISALIGNED] = "ttbr-misaligned",
+	    [REF_LINT_RES1] = "res1",
 	};
 
 	if ((unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind])

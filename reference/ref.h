@@ -260,6 +260,7 @@ enum ref_lint_kind {
 	REF_LINT_ROOT_BEYOND,	  /* non-zero entry beyond the root's entry count */
 	REF_LINT_MAIR_RESERVED,	  /* a live leaf uses a reserved MAIR encoding */
 	REF_LINT_TTBR_MISALIGNED, /* TTBR base bits below the table size set */
+	REF_LINT_RES1,		  /* RES1 bits clear (EL2 AP[1]; detail: the bits) */
 };
 
 struct ref_finding {
@@ -372,5 +373,8 @@ int ref_ptdump(const struct ref_regime *regime, FILE *out);
 int ref_ptdump_range(const struct ref_regime *regime, FILE *out, uint64_t first, uint64_t last,
 		     bool with_oa);
 int ref_ptdump_raw(const struct ref_regime *regime, FILE *out);
+
+/* EL2 stage 1 and stage 2: ref_hyp.h. */
+#include "ref_hyp.h"
 
 #endif

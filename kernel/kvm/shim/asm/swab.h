@@ -1,0 +1,2 @@
+/* pgdfuzz kvm shim: the wrapper the kernel build generates (arch/arm64/include/generated). */
+#include <asm-generic/swab.h>
