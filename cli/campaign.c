@@ -83,6 +83,7 @@ struct slot {
 	int instance;	      /* AFL++ instance (main0, sec1, ...) */
 	int mode;	      /* libFuzzer: MODE_PERSISTENT or MODE_FORK */
 	double started, ends; /* campaign seconds */
+	bool signalled;	      /* pgdfuzz sent it a signal (slice end, Ctrl-C) */
 	char log[PATH_MAX + 64];
 	uint64_t execs, execs_base; /* AFL++: the instance's count at the start */
 	double rate;
@@ -300,30 +301,32 @@ static void scan_artifacts(struct worker *w, size_t index, int build, const char
 }
 static int usage(FILE *out, int status)
 {
-	fprintf(out, "usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
-		     "[--out DIR] [--resume] [--fuzzers DIR] [--fast-fuzzers DIR] [--minimize-time "
-		     "DURATION] "
-		     "[HARNESS...]\n"
-		     "       pgdfuzz run --kernel-src LINUX_TREE [--kernel-config NAME] "
-		     "[--all-findings] [--time DURATION] [--jobs N] [--out DIR] "
-		     "[--minimize-time DURATION] [kernel-BACKEND...]\n\n"
-		     "  --time D            campaign length (60s, 5m, 1h; default 60s)\n"
-		     "  --jobs N            fuzzer processes at a time (1..64; default: cores)\n"
-		     "  --engine E          libfuzzer (default) or afl\n"
-		     "  --out DIR           output directory (default pgdfuzz-out)\n"
-		     "  --resume            continue in a non-empty --out (its corpus, findings)\n"
-		     "  --fuzzers DIR       fuzz_<harness> binaries of the sanitizer build (fuzz\n"
-		     "                      preset); they also judge every finding\n"
-		     "  --fast-fuzzers DIR  the same without sanitizers (fuzz-fast preset), for\n"
-		     "                      most of the slot time; default: build/fuzz-fast/fuzz\n"
-		     "                      beside the sanitizer build\n"
-		     "  --minimize-time D   total time for minimizing findings (default 2m)\n"
-		     "  --kernel-src DIR    fuzz the arm64 page-table code of a Linux tree\n"
-		     "  --target DIR        fuzz your own builder (sources, adapter, manifest)\n"
-		     "  --kernel-config C   one kernel configuration (4k-48, ...)\n"
-		     "  --all-findings      also stop on written-up kernel findings\n\n"
-		     "Exit status: 0 clean, 1 findings, 2 bad arguments or nothing fuzzed,\n"
-		     "130 interrupted (SIGINT/SIGTERM; the report is still written).\n");
+	fprintf(out,
+		"usage: pgdfuzz run [--time DURATION] [--jobs N] [--engine libfuzzer|afl] "
+		"[--out DIR] [--resume] [--fuzzers DIR] [--fast-fuzzers DIR] [--minimize-time "
+		"DURATION] "
+		"[HARNESS...]\n"
+		"       pgdfuzz run --kernel-src LINUX_TREE [--kernel-config NAME] "
+		"[--all-findings] [--time DURATION] [--jobs N] [--out DIR] "
+		"[--minimize-time DURATION] [kernel-BACKEND...]\n\n"
+		"  --time D            campaign length (60s, 5m, 1h; default 60s)\n"
+		"  --jobs N            fuzzer processes at a time (1..64; default: cores)\n"
+		"  --engine E          libfuzzer (default) or afl\n"
+		"  --out DIR           output directory (default pgdfuzz-out)\n"
+		"  --resume            continue in a non-empty --out (its corpus, findings)\n"
+		"  --fuzzers DIR       fuzz_<harness> binaries of the sanitizer build (fuzz\n"
+		"                      preset); they also judge every finding\n"
+		"  --fast-fuzzers DIR  the same without sanitizers (fuzz-fast preset), for\n"
+		"                      most of the slot time; default: build/fuzz-fast/fuzz\n"
+		"                      beside the sanitizer build\n"
+		"  --minimize-time D   total time for minimizing findings (default 2m)\n"
+		"  --kernel-src DIR    fuzz the arm64 page-table code of a Linux tree\n"
+		"  --target DIR        fuzz your own builder (sources, adapter, manifest)\n"
+		"  --kernel-config C   one kernel configuration (4k-48, ...)\n"
+		"  --all-findings      also stop on written-up kernel findings\n\n"
+		"Exit status: 0 clean, 1 findings, 2 bad arguments or nothing fuzzed,\n"
+		"130 interrupted (SIGINT/SIGTERM; the report is still written),\n"
+		"3 a fuzzer process died of a signal pgdfuzz did not send (and no findings).\n");
 	return status;
 }
 
@@ -692,9 +695,25 @@ static void reap(struct slot *slots, int nslots, struct worker *workers, double 
 {
 	for (int i = 0; i < nslots; i++) {
 		struct slot *s = &slots[i];
-		if (s->pid <= 0 || waitpid(s->pid, NULL, WNOHANG) != s->pid)
+		int status = 0;
+		if (s->pid <= 0 || waitpid(s->pid, &status, WNOHANG) != s->pid)
 			continue;
 		struct worker *w = &workers[s->worker];
+		if (WIFSIGNALED(status) && !s->signalled) {
+			/* libFuzzer and AFL++ end on findings with an exit code;
+			 * a signal nobody here sent is a death, never dropped. */
+			if (!w->stats->died++)
+				snprintf(
+				    w->stats->died_note, sizeof(w->stats->died_note),
+				    "%s (%s build) died of signal %d after %.0f s; its log: %s",
+				    w->stats->name, build_label[s->build], WTERMSIG(status),
+				    elapsed - s->started, s->log);
+			fprintf(
+			    stderr,
+			    "pgdfuzz: %s (%s build) died of signal %d, not sent by pgdfuzz (log "
+			    "%s)\n",
+			    w->stats->name, build_label[s->build], WTERMSIG(status), s->log);
+		}
 		if (afl)
 			read_afl_slot(w, s);
 		else
@@ -908,9 +927,9 @@ int cmd_run(int argc, char **argv)
 	if (target_dir) {
 		/* A user's target (cli/target_build.c): its build's fuzzer. */
 		if (kernel_dir || given_fuzzers || given_fast || nnames || engine == CLI_AFL)
-			return cli_error(
-			    "--target: not with --kernel-src, --fuzzers, --fast-fuzzers, harness names "
-			    "or --engine afl");
+			return cli_error("--target: not with --kernel-src, --fuzzers, "
+					 "--fast-fuzzers, harness names "
+					 "or --engine afl");
 		int rc = cli_target_enter(target_dir, user_target_dir, sizeof(user_target_dir));
 		if (rc)
 			return rc;
@@ -1158,8 +1177,10 @@ int cmd_run(int argc, char **argv)
 			 * (libFuzzer checks -max_total_time only once it fuzzes)
 			 * is stopped: SIGINT (libFuzzer exits cleanly, fork mode
 			 * with its child), SIGKILL 4 s later. */
-			if (elapsed > s->ends + 1 && !interrupted)
+			if (elapsed > s->ends + 1 && !interrupted) {
+				s->signalled = true;
 				kill(-s->pid, elapsed > s->ends + 5 ? SIGKILL : SIGINT);
+			}
 		}
 		for (size_t i = 0; i < ntargets; i++) {
 			struct worker *w = &workers[i];
@@ -1272,8 +1293,10 @@ int cmd_run(int argc, char **argv)
 			int sig = waited < 5 ? SIGINT : waited < 10 ? SIGTERM : SIGKILL;
 			if (sig != last_signal)
 				for (int k = 0; k < jobs; k++)
-					if (slots[k].pid > 0)
+					if (slots[k].pid > 0) {
+						slots[k].signalled = true;
 						kill(-slots[k].pid, sig);
+					}
 			last_signal = sig;
 			if (reproducing) {
 				proc_job_kill(&repro);
@@ -1424,9 +1447,19 @@ int cmd_run(int argc, char **argv)
 				workers[i].logs);
 			idle++;
 		}
+	unsigned died = 0;
+	for (size_t i = 0; i < ntargets; i++)
+		if (stats[i].died) {
+			fprintf(stderr, "pgdfuzz: %u fuzzer process%s of %s died: %s\n",
+				stats[i].died, stats[i].died == 1 ? "" : "es", stats[i].name,
+				stats[i].died_note);
+			died += stats[i].died;
+		}
 	if (interrupted)
 		return CLI_INTERRUPTED;
 	if (report_failed || idle)
 		return CLI_USAGE_ERROR;
-	return groups.count ? 1 : 0;
+	if (groups.count)
+		return 1;
+	return died ? CLI_FUZZER_DIED : 0;
 }

@@ -14,6 +14,8 @@
 #define CLI_USAGE_ERROR 2
 /* Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it). */
 #define CLI_INTERRUPTED 130
+/* run: a fuzzer process died of a signal pgdfuzz did not send. */
+#define CLI_FUZZER_DIED 3
 
 int cmd_run(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
@@ -247,7 +249,12 @@ struct cli_harness_stats {
 	double mode_seconds[CLI_BUILDS][2];
 	uint64_t mode_execs[CLI_BUILDS][2];
 	unsigned not_reproduced; /* fast-build files the judge found clean */
-	size_t nsamples;	 /* one sample a second, thinned when full */
+	/* Fuzzer processes killed by a signal pgdfuzz did not send (the OOM
+	 * killer, a user's kill): their slice's results are lost, so the
+	 * campaign is not clean. The first one, described. */
+	unsigned died;
+	char died_note[PATH_MAX + 160];
+	size_t nsamples; /* one sample a second, thinned when full */
 	double sample_time[CLI_MAX_SAMPLES];
 	double sample_execs[CLI_MAX_SAMPLES]; /* exec/s */
 	double sample_edges[CLI_MAX_SAMPLES]; /* cov: edges */

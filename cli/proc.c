@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +39,11 @@ pid_t proc_spawn(char *const argv[], const char *log_path, char *const env_extra
 	/* Its own process group: the campaign signals a fuzzer together with
 	 * the workers it forks. */
 	setpgid(0, 0);
+	/* A fuzzer dies with the campaign, even a campaign killed with
+	 * SIGKILL: no orphan keeps writing into its out dir. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(127); /* the campaign died before prctl */
 	if (log_path) {
 		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 		if (fd < 0)

@@ -387,6 +387,12 @@ int cli_write_report(const struct cli_report *r)
 	    "- findings: %zu root cause%s, %zu distinct signature%s (variants) from %u "
 	    "reproducing files; %zu flaky\n\n",
 	    nroots, nroots == 1 ? "" : "s", g->count, g->count == 1 ? "" : "s", total, g->nflaky);
+	for (size_t h = 0; h < r->nstats; h++)
+		if (r->stats[h].died)
+			put(&md,
+			    "- **%u fuzzer process%s died** of a signal pgdfuzz did not send: %s\n",
+			    r->stats[h].died, r->stats[h].died == 1 ? "" : "es",
+			    r->stats[h].died_note);
 	stats_table(&md, &html, r);
 	put(&md, "\n![coverage over time](coverage.svg)\n\n![exec/s over time](execs.svg)\n\n");
 	put(&md, "## Findings\n\n");
@@ -427,6 +433,13 @@ int cli_write_report(const struct cli_report *r)
 	    "<b class=\"%s\">%zu root cause%s, %zu distinct findings</b> (variants), %zu "
 	    "flaky.</p>\n",
 	    g->count ? "bad" : "good", nroots, nroots == 1 ? "" : "s", g->count, g->nflaky);
+	for (size_t h = 0; h < r->nstats; h++)
+		if (r->stats[h].died) {
+			put(&html, "<p class=\"bad\">%u fuzzer process%s died: ", r->stats[h].died,
+			    r->stats[h].died == 1 ? "" : "es");
+			html_escape(&html, r->stats[h].died_note);
+			put(&html, "</p>\n");
+		}
 	stats_table(NULL, &html, r);
 	plot(&html, r, true, edges_title);
 	plot(&html, r, false, "exec/s over time");
