@@ -89,7 +89,7 @@ struct oracle_record {
 	enum oracle_record_kind kind;
 	uint64_t va, last, pa, prot;
 	unsigned flags; /* PGD_NO_* of a map */
-	int op; /* index of the case op, for messages; -1 when not known */
+	int op;		/* index of the case op, for messages; -1 when not known */
 };
 struct oracle_intent {
 	struct oracle_record records[CASE_MAX_OPS];

@@ -46,7 +46,8 @@ static int status(struct pgdfuzz_env *env, int ret, const struct pgd_error *err)
 		/* The rule core names (wrap, va-range, pfn-change...) leads, so
 		 * outcomes and findings say which documented rule refused. */
 		char why[320];
-		snprintf(why, sizeof(why), "rule %s: %s", err->rule ? err->rule : "-", err->message);
+		snprintf(why, sizeof(why), "rule %s: %s", err->rule ? err->rule : "-",
+			 err->message);
 		env->reason(env, err->level, why);
 	}
 	switch (ret) {

@@ -338,8 +338,8 @@ struct pgdfuzz_target {
 	 * that decode as valid descriptors instead of zeroed ones, so a table
 	 * the target forgets to zero maps or walks what nobody asked for. */
 	bool zeroes_tables;
-	bool adds_table_uxn;	     /* puts UXNTable on tables (core, Linux): the
-				      * differential ignores table-inherited limits */
+	bool adds_table_uxn; /* puts UXNTable on tables (core, Linux): the
+			      * differential ignores table-inherited limits */
 	/* Compare against core/ on the same requests (default for builders
 	 * whose requests core understands). */
 	bool differential;

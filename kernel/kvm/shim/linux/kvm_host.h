@@ -44,19 +44,19 @@ struct kvm_s2_mmu {
 #ifdef ARM64_HAS_LPA2
 #define system_supports_lpa2() kvm_env_cap(ARM64_HAS_LPA2)
 #endif
-#define system_supports_tlb_range() kvm_env_cap(ARM64_HAS_TLB_RANGE)
+#define system_supports_tlb_range()  kvm_env_cap(ARM64_HAS_TLB_RANGE)
 #define system_supports_bti_kernel() false
-#define get_vmid_bits(mmfr1) 16
+#define get_vmid_bits(mmfr1)	     16
 
 /* Maintenance is recorded, not performed (no TLB, caches are coherent). */
-#define kvm_call_hyp(f, ...) f(__VA_ARGS__)
-#define __kvm_tlb_flush_vmid_ipa(mmu, ipa, level) kvm_env_tlbi(1, (ipa), (level))
+#define kvm_call_hyp(f, ...)			      f(__VA_ARGS__)
+#define __kvm_tlb_flush_vmid_ipa(mmu, ipa, level)     kvm_env_tlbi(1, (ipa), (level))
 #define __kvm_tlb_flush_vmid_ipa_nsh(mmu, ipa, level) kvm_env_tlbi(1, (ipa), (level))
-#define __kvm_tlb_flush_vmid(mmu) kvm_env_tlbi(2, 0, 0)
-#define __kvm_tlb_flush_vmid_range(mmu, addr, pages) kvm_env_tlbi(3, (addr), (pages))
+#define __kvm_tlb_flush_vmid(mmu)		      kvm_env_tlbi(2, 0, 0)
+#define __kvm_tlb_flush_vmid_range(mmu, addr, pages)  kvm_env_tlbi(3, (addr), (pages))
 #undef __tlbi_level
 #define __tlbi_level(op, addr, level) kvm_env_tlbi(0, (addr), (level))
-#define __tlbi_sync_s1ish_hyp() ((void)0)
+#define __tlbi_sync_s1ish_hyp()	      ((void)0)
 #undef dsb
 #define dsb(opt) ((void)0)
 #undef isb
@@ -100,9 +100,9 @@ static inline void shim_report_store(void *addr, const void *value, unsigned lon
 /* Host builds (not __KVM_NVHE_HYPERVISOR__) walk under RCU: one CPU and
  * no concurrent walker, so only the nesting is kept, for the judge. */
 #ifndef __KVM_NVHE_HYPERVISOR__
-#define rcu_read_lock() ((void)kvm_env.rcu_depth++)
-#define rcu_read_unlock() ((void)kvm_env.rcu_depth--)
-#define rcu_read_lock_held() (kvm_env.rcu_depth > 0)
+#define rcu_read_lock()		    ((void)kvm_env.rcu_depth++)
+#define rcu_read_unlock()	    ((void)kvm_env.rcu_depth--)
+#define rcu_read_lock_held()	    (kvm_env.rcu_depth > 0)
 #define rcu_dereference_check(p, c) (p)
 #endif
 
