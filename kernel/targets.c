@@ -10,7 +10,7 @@
  * allocator contexts. */
 #include "kernel.h"
 #include "pgd.h"
-#include "target.h"
+#include "builtin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,19 +30,6 @@ void kernel_warn(const char *function, const char *condition, int line)
 {
 	if (kernel_env)
 		kernel_env->warn(kernel_env, function, condition, line);
-}
-
-static struct pgd_geometry pgd_geo(const struct pgdfuzz_geometry *g)
-{
-	return (struct pgd_geometry){.page_shift = g->page_shift,
-				     .va_bits = g->va_bits,
-				     .ia_bits = g->ia_bits,
-				     .start_level = g->start_level,
-				     .levels = g->levels,
-				     .root_entries = g->root_entries,
-				     .pa_bits = g->pa_bits,
-				     .lpa2 = g->lpa2,
-				     .lpa = g->lpa};
 }
 
 /* PGDFUZZ_KERNEL_CONFIG: only this kernel object's cases are run. */
@@ -73,7 +60,7 @@ static struct {
 
 static bool map_range_accepts(const struct pgdfuzz_geometry *g)
 {
-	struct pgd_geometry geo = pgd_geo(g);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(g);
 	const struct kernel_map_range *obj = kernel_find_map_range(&geo);
 	return obj && selected(&obj->config);
 }
@@ -84,7 +71,7 @@ static bool map_range_accepts(const struct pgdfuzz_geometry *g)
 static uint64_t map_range_pool_tables(const struct pgdfuzz_geometry *g,
 				      const struct pgdfuzz_map *req)
 {
-	struct pgd_geometry geo = pgd_geo(g);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(g);
 	uint64_t page = g->granule, va = req->va & ~(page - 1);
 	uint64_t last = (req->va + (req->size - 1)) | (page - 1), pa = req->pa & ~(page - 1);
 	uint64_t total = 0;
@@ -100,7 +87,7 @@ static uint64_t map_range_pool_tables(const struct pgdfuzz_geometry *g,
 /* The root is the pool's first page; map_range() bump-allocates the rest. */
 static int map_range_init(struct pgdfuzz_env *env, uint64_t *root_pa)
 {
-	struct pgd_geometry geo = pgd_geo(env->geo);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(env->geo);
 	mr.obj = kernel_find_map_range(&geo);
 	if (!root_pa || !mr.obj || !env->pool_host)
 		return PGDFUZZ_EINVAL;
@@ -157,7 +144,7 @@ static const struct kernel_mmu *mmu_obj;
 
 static bool mmu_accepts(const struct pgdfuzz_geometry *g)
 {
-	struct pgd_geometry geo = pgd_geo(g);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(g);
 	const struct kernel_mmu *obj = kernel_find_mmu(&geo);
 	return obj && selected(&obj->config);
 }
@@ -181,7 +168,7 @@ static void *mmu_phys_to_host(void *opaque, uint64_t pa)
 
 static int mmu_init(struct pgdfuzz_env *env, uint64_t *root_pa)
 {
-	struct pgd_geometry geo = pgd_geo(env->geo);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(env->geo);
 	mmu_obj = kernel_find_mmu(&geo);
 	if (!root_pa || !mmu_obj)
 		return PGDFUZZ_EINVAL;
@@ -226,7 +213,7 @@ static const char *mmu_explain(struct pgdfuzz_env *env, struct pgdfuzz_divergenc
 	unsigned flags = d->req_protect ? KERNEL_NO_CONT_MAPPINGS : d->req_flags;
 	if (flags & KERNEL_NO_BLOCK_MAPPINGS)
 		return NULL;
-	struct pgd_geometry geo = pgd_geo(env->geo);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(env->geo);
 	int first = geo.page_shift == 12 ? 1 : 2;
 	for (int level = first > geo.start_level ? first : geo.start_level; level < 3; level++) {
 		uint64_t size = 1ULL << pgd_level_shift(&geo, level);
@@ -289,7 +276,7 @@ static struct {
 
 static bool trans_accepts(const struct pgdfuzz_geometry *g)
 {
-	struct pgd_geometry geo = pgd_geo(g);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(g);
 	const struct kernel_trans *obj = kernel_find_trans(&geo);
 	return obj && selected(&obj->config);
 }
@@ -322,7 +309,7 @@ static uint64_t trans_host_to_phys(void *opaque, const void *host)
 
 static int trans_init(struct pgdfuzz_env *env, uint64_t *root_pa)
 {
-	struct pgd_geometry geo = pgd_geo(env->geo);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(env->geo);
 	trans.obj = kernel_find_trans(&geo);
 	trans.count = 0;
 	if (root_pa || !trans.obj)

@@ -1451,15 +1451,7 @@ static struct {
 
 static bool only_accepts(const struct pgdfuzz_geometry *g)
 {
-	struct pgd_geometry geo = {.page_shift = g->page_shift,
-				   .va_bits = g->va_bits,
-				   .ia_bits = g->ia_bits,
-				   .start_level = g->start_level,
-				   .levels = g->levels,
-				   .root_entries = g->root_entries,
-				   .pa_bits = g->pa_bits,
-				   .lpa2 = g->lpa2,
-				   .lpa = g->lpa};
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(g);
 	char name[48], pattern[64];
 	pgd_geometry_class(&geo, name, sizeof(name));
 	bool listed = false;

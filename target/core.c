@@ -19,19 +19,6 @@ struct core_ctx {
 	struct pgdfuzz_env *env;
 };
 
-static struct pgd_geometry to_pgd(const struct pgdfuzz_geometry *g)
-{
-	return (struct pgd_geometry){.page_shift = g->page_shift,
-				     .va_bits = g->va_bits,
-				     .ia_bits = g->ia_bits,
-				     .start_level = g->start_level,
-				     .levels = g->levels,
-				     .root_entries = g->root_entries,
-				     .pa_bits = g->pa_bits,
-				     .lpa2 = g->lpa2,
-				     .lpa = g->lpa};
-}
-
 static int core_alloc(void *opaque, int level, uint64_t *pa)
 {
 	struct pgdfuzz_env *env = opaque;
@@ -74,7 +61,7 @@ static int core_init(struct pgdfuzz_env *env, uint64_t *root_pa)
 	ctx->env = env;
 	if (!root_pa)
 		return PGDFUZZ_OK; /* an identity map builds its own tree */
-	struct pgd_geometry geo = to_pgd(env->geo);
+	struct pgd_geometry geo = pgdfuzz_pgd_geometry(env->geo);
 	int ret = pgd_tree_init(&ctx->tree, &geo, pgdfuzz_env_physmem(env),
 				(struct pgd_mm_ops){core_alloc, env}, env->geo->upper, &err);
 	*root_pa = ctx->tree.root_pa;
