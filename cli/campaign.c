@@ -117,7 +117,8 @@ struct worker {
 /* Crash files waiting for their reproduction on the judging build. */
 struct pending {
 	size_t worker;
-	int build; /* which build wrote it */
+	int build;    /* which build wrote it */
+	bool earlier; /* in --out before this run (--resume) */
 	double when;
 	char path[PATH_MAX + 300];
 };
@@ -270,7 +271,8 @@ static bool is_crash_file(const char *name)
 }
 
 /* Queue the crash files of dir not seen before, for reproduction. */
-static void scan_artifacts(struct worker *w, size_t index, int build, const char *dir, double when)
+static void scan_artifacts(struct worker *w, size_t index, int build, const char *dir, double when,
+			   bool earlier)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -294,8 +296,12 @@ static void scan_artifacts(struct worker *w, size_t index, int build, const char
 		p->worker = index;
 		p->build = build;
 		p->when = when;
+		p->earlier = earlier;
 		snprintf(p->path, sizeof(p->path), "%s", path);
-		w->stats->crashes++;
+		if (earlier)
+			w->stats->earlier++;
+		else
+			w->stats->crashes++;
 	}
 	closedir(d);
 }
@@ -937,6 +943,8 @@ int cmd_run(int argc, char **argv)
 			return rc;
 		if (!cli_user_target(user_target_dir, &targets[ntargets]))
 			return cli_error("internal: this pgdfuzz has no target built in");
+		snprintf(fuzzers, sizeof(fuzzers), "%s", targets[ntargets].binary);
+		snprintf(fast, sizeof(fast), "%s", targets[ntargets].fast_binary);
 		ntargets++;
 	} else if (kernel_dir) {
 		if (engine == CLI_AFL)
@@ -1019,8 +1027,12 @@ int cmd_run(int argc, char **argv)
 	/* Which harnesses have a fast build beside the judging one. */
 	size_t with_fast = 0;
 	for (size_t i = 0; i < ntargets && fast[0]; i++) {
-		snprintf(workers[i].fast_binary, sizeof(workers[i].fast_binary), "%.*s/fuzz_%s",
-			 PATH_MAX - 64, fast, targets[i].name);
+		if (targets[i].fast_binary[0]) /* --target: its own fast variant */
+			snprintf(workers[i].fast_binary, sizeof(workers[i].fast_binary), "%s",
+				 targets[i].fast_binary);
+		else
+			snprintf(workers[i].fast_binary, sizeof(workers[i].fast_binary),
+				 "%.*s/fuzz_%s", PATH_MAX - 64, fast, targets[i].name);
 		if (access(workers[i].fast_binary, X_OK))
 			workers[i].fast_binary[0] = '\0';
 		else
@@ -1079,6 +1091,45 @@ int cmd_run(int argc, char **argv)
 		if (afl && !targets[i].seeds[0])
 			return cli_error("no seed corpus for %s next to %s", name, fuzzers);
 	}
+
+	/* --resume: crash files already in --out are from earlier runs. They
+	 * are judged and listed again (a killed campaign's findings are not
+	 * lost), but counted apart from this run's. AFL++ instances' crashes/
+	 * move aside first (crashes.<n>), so that afl-fuzz neither refuses
+	 * nor mixes them with this run's. */
+	unsigned earlier_files = 0;
+	for (size_t i = 0; i < ntargets && resume; i++) {
+		struct worker *w = &workers[i];
+		if (!afl) {
+			for (int b = 0; b < CLI_BUILDS; b++)
+				scan_artifacts(w, i, b, w->artifacts[b], 0, true);
+		} else {
+			char crashes[PATH_MAX + 64], aside[PATH_MAX + 80], name[32];
+			for (int k = 0; k < MAX_INSTANCES; k++) {
+				afl_instance_name(k, name, sizeof(name));
+				snprintf(crashes, sizeof(crashes), "%s/%s/crashes", w->dir, name);
+				if (dir_is_empty(crashes))
+					continue;
+				struct stat st;
+				int n = 1;
+				do
+					snprintf(aside, sizeof(aside), "%s.%d", crashes, n++);
+				while (!lstat(aside, &st) && n < 10000);
+				if (rename(crashes, aside))
+					return cli_error("%s: cannot move it aside to %s", crashes,
+							 aside);
+				printf("pgdfuzz: --resume: %s moved to %s (an earlier run's)\n",
+				       crashes, aside);
+				scan_artifacts(w, i, CLI_BUILD_JUDGE, aside, 0, true);
+			}
+		}
+		earlier_files += w->stats->earlier;
+	}
+	if (earlier_files)
+		printf("pgdfuzz: --resume: %u crash file%s from earlier runs in %s: judged again, "
+		       "counted apart from this run's\n",
+		       earlier_files, earlier_files == 1 ? "" : "s", out);
+	report.earlier_files = earlier_files;
 
 	/* One JSON object per target and sample, for dashboards and CI. */
 	char stats_path[PATH_MAX + 16];
@@ -1190,11 +1241,12 @@ int cmd_run(int argc, char **argv)
 					afl_instance_name(k, name, sizeof(name));
 					snprintf(crashes, sizeof(crashes), "%s/%s/crashes", w->dir,
 						 name);
-					scan_artifacts(w, i, CLI_BUILD_JUDGE, crashes, elapsed);
+					scan_artifacts(w, i, CLI_BUILD_JUDGE, crashes, elapsed,
+						       false);
 				}
 			} else {
 				for (int b = 0; b < CLI_BUILDS; b++)
-					scan_artifacts(w, i, b, w->artifacts[b], elapsed);
+					scan_artifacts(w, i, b, w->artifacts[b], elapsed, false);
 			}
 		}
 		/* The background reproduction: file a finished one, start the
@@ -1203,8 +1255,10 @@ int cmd_run(int argc, char **argv)
 			reproducing = false;
 			struct worker *w = &workers[current.worker];
 			size_t flaky = groups.nflaky;
+			groups.filing_earlier = current.earlier;
 			cli_group_result(&groups, w->target, current.path, current.when,
 					 repro.status, repro_output);
+			groups.filing_earlier = false;
 			if (groups.nflaky > flaky && current.build == CLI_BUILD_FAST) {
 				/* Found by the fast build, clean on the judge: not a
 				 * finding. Say which build said what. */
@@ -1239,14 +1293,14 @@ int cmd_run(int argc, char **argv)
 				    "\"bitmap_cvg\": %.2f, \"corpus\": %u, \"crash_files\": %u, "
 				    "\"running\": %s, \"now\": \"%s\", \"fast_execs\": %llu, "
 				    "\"sanitizer_execs\": %llu, \"reproducing\": %d, "
-				    "\"queued\": %zu}\n",
+				    "\"queued\": %zu, \"earlier_files\": %u}\n",
 				    elapsed, w->stats->name, (unsigned long long)w->stats->execs,
 				    w->stats->exec_per_sec, w->stats->cov, w->stats->features,
 				    w->stats->bitmap_cvg, w->stats->corpus, w->stats->crashes,
 				    w->stats->running ? "true" : "false", w->stats->doing,
 				    (unsigned long long)w->stats->build_execs[CLI_BUILD_FAST],
 				    (unsigned long long)w->stats->build_execs[CLI_BUILD_JUDGE],
-				    reproducing, queue_len);
+				    reproducing, queue_len, w->stats->earlier);
 				fflush(stats_file);
 			}
 		}
@@ -1341,8 +1395,10 @@ int cmd_run(int argc, char **argv)
 		reproducing = false;
 		struct worker *w = &workers[current.worker];
 		size_t flaky = groups.nflaky;
+		groups.filing_earlier = current.earlier;
 		cli_group_result(&groups, w->target, current.path, current.when, repro.status,
 				 repro_output);
+		groups.filing_earlier = false;
 		if (groups.nflaky > flaky && current.build == CLI_BUILD_FAST) {
 			char *reason = groups.flaky_reason[flaky];
 			size_t used = strlen(reason);
@@ -1360,6 +1416,17 @@ int cmd_run(int argc, char **argv)
 				 sizeof(groups.flaky_reason[0]),
 				 "not judged: the campaign was interrupted");
 		}
+
+	/* ClusterFuzz's rule: a finding counts only if it reproduces the same
+	 * way in fresh processes, in the order A, B, A', B' with another
+	 * finding in between; the others are listed as flaky, with why. */
+	if (groups.count && !interrupted) {
+		size_t flaky = cli_check_reproducible(&groups, true);
+		if (flaky)
+			printf("pgdfuzz: %zu finding%s did not reproduce the same way every time "
+			       "(flaky; listed in the report, not counted)\n",
+			       flaky, flaky == 1 ? "" : "s");
+	}
 
 	/* Merge each campaign corpus into a minimized one with the engine (the
 	 * fast build when there is one: the same inputs, judged faster). */
@@ -1419,9 +1486,18 @@ int cmd_run(int argc, char **argv)
 	bool report_failed = cli_write_report(&report) != 0;
 	if (report_failed)
 		fprintf(stderr, "pgdfuzz: could not write the report in %s\n", out);
-	printf(
-	    "\npgdfuzz run: %zu distinct finding(s)%s; report: %s/report.md and %s/report.html\n",
-	    groups.count, interrupted ? " (interrupted)" : "", out, out);
+	size_t only_earlier = 0;
+	for (size_t i = 0; i < groups.count; i++)
+		only_earlier += groups.groups[i].earlier == groups.groups[i].count;
+	char earlier_note[160] = "";
+	if (earlier_files)
+		snprintf(earlier_note, sizeof(earlier_note),
+			 " (%zu new in this run, %zu only from the %u earlier file%s)",
+			 groups.count - only_earlier, only_earlier, earlier_files,
+			 earlier_files == 1 ? "" : "s");
+	printf("\npgdfuzz run: %zu distinct finding(s)%s%s; report: %s/report.md and "
+	       "%s/report.html\n",
+	       groups.count, earlier_note, interrupted ? " (interrupted)" : "", out, out);
 	cli_print_findings(&groups, true);
 	unsigned not_reproduced = 0;
 	for (size_t i = 0; i < ntargets; i++)

@@ -78,6 +78,8 @@ struct cli_target {
 	const char *kernel_src; /* the kernel tree, NULL for a harness */
 	char *const *env;	/* "NAME=value" for every run of the binary, or NULL */
 	const char *target_dir; /* --target DIR, NULL otherwise */
+	/* --target DIR: the fuzzer's fast variant (no sanitizers), "" if none. */
+	char fast_binary[PATH_MAX];
 };
 
 /* The directory holding fuzz_<harness> binaries for an engine: --fuzzers,
@@ -163,14 +165,21 @@ struct cli_group {
 	size_t example_size;
 	char minimized[PATH_MAX + 256]; /* minimized reproducer, once made */
 	char detail[12288];		/* the harness output of one reproduction */
+	unsigned earlier;		/* files of it from earlier runs (run --resume) */
 };
 
 struct cli_groups {
 	struct cli_group groups[CLI_MAX_GROUPS];
 	size_t count;
 	char flaky[64][PATH_MAX];   /* files that did not reproduce */
-	char flaky_reason[64][128]; /* what the file was and what the rerun gave */
+	char flaky_reason[64][192]; /* what the file was and what the rerun gave */
+	/* The signature a flaky finding gave on its first reproduction ("" for
+	 * a file that never reproduced). */
+	char flaky_signature[64][160];
 	size_t nflaky;
+	/* run --resume: the files being filed now are from earlier runs in the
+	 * same --out; they count separately (cli_group.earlier, reasons). */
+	bool filing_earlier;
 	/* Kernel campaigns: signatures matching this allowlist are written-up
 	 * kernel behaviour, listed in known[] instead of becoming groups. */
 	const char *known_list;
@@ -190,6 +199,17 @@ bool cli_group_start(struct proc_job *job, const struct cli_target *target, cons
 		     char *output, size_t len);
 void cli_group_result(struct cli_groups *groups, const struct cli_target *target, const char *file,
 		      double when, int status, const char *output);
+/* ClusterFuzz's reproducibility rule: every group's example runs again in
+ * fresh processes of its target's (judging) binary, in the order A, B, A',
+ * B' (B the next group's example; with one group, an input of no finding
+ * in between). A group is a confirmed finding only if its first
+ * reproduction and both reruns give the same verdict and signature; the
+ * others leave groups[] for the flaky list, with the reason ("run 2 of 3:
+ * clean", "signature changed: X -> Y"). Progress on stdout when verbose.
+ * Returns how many groups were found flaky. */
+size_t cli_check_reproducible(struct cli_groups *groups, bool verbose);
+/* findings.json: the confirmed findings and the flaky ones, for CI. */
+int cli_write_findings_json(const struct cli_groups *groups, const char *path);
 /* Shrink each group's example with libFuzzer -minimize_crash=1 (or afl-tmin)
  * into out_dir/<signature>.bin and its text form: up to seconds per group
  * and total_seconds in all; groups past the total keep their smallest
@@ -249,6 +269,9 @@ struct cli_harness_stats {
 	double mode_seconds[CLI_BUILDS][2];
 	uint64_t mode_execs[CLI_BUILDS][2];
 	unsigned not_reproduced; /* fast-build files the judge found clean */
+	/* run --resume: crash files already in --out from earlier runs (judged
+	 * and listed, not counted in crashes, this run's). */
+	unsigned earlier;
 	/* Fuzzer processes killed by a signal pgdfuzz did not send (the OOM
 	 * killer, a user's kill): their slice's results are lost, so the
 	 * campaign is not clean. The first one, described. */
@@ -273,6 +296,8 @@ struct cli_report {
 	const struct cli_groups *groups;
 	const char *fuzzers, *out_dir;
 	bool interrupted;
+	/* run --resume: crash files found in out_dir from earlier runs. */
+	unsigned earlier_files;
 	/* Kernel campaigns (else NULL): the tree, the allowlist given to the
 	 * fuzzers ("" with --all-findings), --kernel-config ("" for all) and
 	 * the file where the fuzzers log known signatures they hit. */

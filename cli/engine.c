@@ -102,14 +102,38 @@ static long file_size(const char *path)
 	return stat(path, &st) || !S_ISREG(st.st_mode) ? -1 : (long)st.st_size;
 }
 
+/* The signature file gives with target's binary ("" clean); non-zero if
+ * it could not be run. */
+static int judge(const struct cli_target *target, const char *file, char *sig, size_t len)
+{
+	static struct cli_groups groups;
+	static char output[1 << 16];
+	struct proc_job job;
+	memset(&groups, 0, sizeof(groups));
+	sig[0] = '\0';
+	if (!cli_group_start(&job, target, file, output, sizeof(output)))
+		return -1;
+	while (!proc_job_poll(&job))
+		usleep(2000);
+	if (job.status == 127)
+		return -1;
+	cli_group_result(&groups, target, file, 0, job.status, output);
+	if (groups.count)
+		snprintf(sig, len, "%s", groups.groups[0].signature);
+	return 0;
+}
+
 static const char minimize_help[] =
     "usage: pgdfuzz minimize [--engine libfuzzer|afl] (--fuzzer BIN | --harness H [--fuzzers "
     "DIR])\n"
     "                        [--time S] [-o OUT] FILE\n\n"
     "Shrink a crash or finding file with the engine's minimizer (libFuzzer\n"
     "-minimize_crash=1 for S seconds, default 60; AFL++ afl-tmin) into OUT\n"
-    "(default FILE.min). FILE is a fuzzer input as the engine saved it.\n"
-    "Exit status: 0 minimized, 1 the file does not reproduce, 2 bad arguments.\n";
+    "(default FILE.min). FILE is a fuzzer input as the engine saved it. OUT is\n"
+    "written only if the minimized file gives FILE's signature (judged as run\n"
+    "and triage judge, PGDFUZZ_NO_ABORT=1); otherwise it is left as it was.\n"
+    "Exit status: 0 minimized, 1 the file does not reproduce or the minimized\n"
+    "one gives another signature, 2 bad arguments.\n";
 
 int cmd_minimize(int argc, char **argv)
 {
@@ -132,6 +156,25 @@ int cmd_minimize(int argc, char **argv)
 	struct stat st;
 	if (!stat(out, &st) && S_ISDIR(st.st_mode))
 		return cli_error("-o %s: is a directory", out);
+	/* What the input gives: the minimized file must give the same. */
+	struct cli_target target;
+	memset(&target, 0, sizeof(target));
+	enum case_harness harness = a.harness;
+	if (!a.forced && !cli_harness_of_fuzzer(binary, &harness))
+		harness = CASE_HARNESS_BUILDER;
+	snprintf(target.name, sizeof(target.name), "%s", case_harness_name(harness));
+	target.harness = harness;
+	snprintf(target.binary, sizeof(target.binary), "%s", binary);
+	char want[160];
+	if (judge(&target, file, want, sizeof(want)))
+		return cli_error("%s could not be run", binary);
+	if (!want[0]) {
+		fprintf(stderr,
+			"pgdfuzz minimize: %s does not reproduce with %s (no finding); "
+			"nothing written\n",
+			file, binary);
+		return 1;
+	}
 	/* The minimizer writes a temp file beside OUT; OUT appears whole. */
 	char temp[PATH_MAX + 32];
 	snprintf(temp, sizeof(temp), "%s.tmp.%ld", out, (long)getpid());
@@ -150,6 +193,18 @@ int cmd_minimize(int argc, char **argv)
 		status = proc_capture(args, NULL, output, sizeof(output), (int)a.seconds + 30);
 	}
 	long after = file_size(temp);
+	/* The minimizer keeps any crash (afl-tmin even shrinks inputs that
+	 * do not crash): OUT is written only if the minimized file gives
+	 * the input's signature, judged as run and triage judge. */
+	char got[160] = "";
+	if (after >= 0 && !judge(&target, temp, got, sizeof(got)) && strcmp(got, want)) {
+		unlink(temp);
+		fprintf(stderr,
+			"pgdfuzz minimize: the minimized file gives %s, not %s as %s does; %s "
+			"not written\n",
+			got[0] ? got : "no finding (clean)", want, file, out);
+		return 1;
+	}
 	if (after < 0) {
 		unlink(temp);
 		if (status == 127)

@@ -200,25 +200,45 @@ void cli_group_file(struct cli_groups *groups, const struct cli_target *target, 
 	cli_group_result(groups, target, file, when, status, output);
 }
 
-void cli_group_result(struct cli_groups *groups, const struct cli_target *target, const char *file,
-		      double when, int status, const char *output)
+/* The signature a reproduction gave: an oracle finding's, a sanitizer
+ * crash's or a hang's; "" when it ran clean. */
+static void result_signature(const struct cli_target *target, int status, const char *output,
+			     char *signature, size_t len)
 {
-	char signature[160] = "";
 	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
 	if (verdict && sscanf(verdict + 17, "%159s", signature) == 1 && strcmp(signature, "clean"))
 		;	       /* an oracle finding */
 	else if (status == -1) /* still running after 60 s: a hang that reproduces */
-		snprintf(signature, sizeof(signature), "%s:timeout:over-60s", target->name);
+		snprintf(signature, len, "%s:timeout:over-60s", target->name);
 	else if (status != 0)
-		sanitizer_signature(target->name, output, signature, sizeof(signature));
+		sanitizer_signature(target->name, output, signature, len);
 	else
 		signature[0] = '\0';
+}
+
+/* A file (and the signature it once gave, or "") onto the flaky list. */
+static void add_flaky(struct cli_groups *groups, const char *file, const char *signature,
+		      const char *reason)
+{
+	if (groups->nflaky >= sizeof(groups->flaky) / sizeof(groups->flaky[0]))
+		return;
+	size_t i = groups->nflaky++;
+	snprintf(groups->flaky[i], PATH_MAX, "%.*s", PATH_MAX - 1, file);
+	snprintf(groups->flaky_signature[i], sizeof(groups->flaky_signature[0]), "%s", signature);
+	snprintf(groups->flaky_reason[i], sizeof(groups->flaky_reason[0]), "%s%s", reason,
+		 groups->filing_earlier ? "; from an earlier run" : "");
+}
+
+void cli_group_result(struct cli_groups *groups, const struct cli_target *target, const char *file,
+		      double when, int status, const char *output)
+{
+	char signature[160];
+	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
+	result_signature(target, status, output, signature, sizeof(signature));
 	if (!signature[0]) {
-		if (groups->nflaky < sizeof(groups->flaky) / sizeof(groups->flaky[0])) {
-			flaky_reason(file, status, groups->flaky_reason[groups->nflaky],
-				     sizeof(groups->flaky_reason[0]));
-			snprintf(groups->flaky[groups->nflaky++], PATH_MAX, "%s", file);
-		}
+		char reason[128];
+		flaky_reason(file, status, reason, sizeof(reason));
+		add_flaky(groups, file, "", reason);
 		return;
 	}
 	/* A written-up kernel finding is not a new one (the fuzzers skip them
@@ -253,6 +273,170 @@ void cli_group_result(struct cli_groups *groups, const struct cli_target *target
 	g->harness = target->harness;
 	g->target = target;
 	g->count++;
+	g->earlier += groups->filing_earlier;
+}
+
+/* One fresh process of target's binary on file: its signature ("" clean). */
+static void rerun(const struct cli_target *target, const char *file, char *signature, size_t len)
+{
+	static char output[1 << 16];
+	struct proc_job job;
+	int status = -1;
+	output[0] = '\0';
+	if (cli_group_start(&job, target, file, output, sizeof(output))) {
+		while (!proc_job_poll(&job))
+			usleep(2000);
+		status = job.status;
+	}
+	result_signature(target, status, output, signature, len);
+}
+
+/* Per group: how many runs it had (its first reproduction is run 1), the
+ * first that disagreed and what that one gave. */
+struct rerun_state {
+	unsigned runs, failed;
+	char got[160];
+};
+
+static void rerun_into(struct rerun_state *st, const struct cli_group *g, const char *file)
+{
+	char got[160];
+	rerun(g->target, file, got, sizeof(got));
+	st->runs++;
+	if (!st->failed && strcmp(got, g->signature)) {
+		st->failed = st->runs;
+		snprintf(st->got, sizeof(st->got), "%s", got);
+	}
+}
+
+size_t cli_check_reproducible(struct cli_groups *groups, bool verbose)
+{
+	size_t n = groups->count;
+	if (!n)
+		return 0;
+	static struct rerun_state state[CLI_MAX_GROUPS];
+	for (size_t i = 0; i < n; i++)
+		state[i] = (struct rerun_state){.runs = 1};
+	/* With one group, B is an input that is no finding: an empty file
+	 * (every harness accepts every byte string). */
+	char unrelated[PATH_MAX] = "";
+	if (n == 1) {
+		const char *tmp =
+		    getenv("TMPDIR") && getenv("TMPDIR")[0] ? getenv("TMPDIR") : "/tmp";
+		snprintf(unrelated, sizeof(unrelated), "%s/pgdfuzz-unrelated-XXXXXX", tmp);
+		int fd = mkstemp(unrelated);
+		if (fd < 0)
+			unrelated[0] = '\0';
+		else
+			close(fd);
+	}
+	/* Pairs (A, B) = groups (0, 1), (2, 3), ...; an odd last one pairs
+	 * with group 0, whose runs there count too. */
+	char got[160];
+	for (size_t a = 0; a < n; a += 2) {
+		size_t b = a + 1 < n ? a + 1 : a == 0 ? n : 0;
+		struct cli_group *A = &groups->groups[a];
+		struct cli_group *B = b < n ? &groups->groups[b] : NULL;
+		if (verbose) {
+			printf("pgdfuzz: reproducing %zu/%zu again: %s and %s, in the order A, B, "
+			       "A', B'\n",
+			       a + 1, n, A->signature, B ? B->signature : "an input of no finding");
+			fflush(stdout);
+		}
+		for (unsigned round = 0; round < 2; round++) {
+			rerun_into(&state[a], A, A->example);
+			if (B)
+				rerun_into(&state[b], B, B->example);
+			else if (unrelated[0])
+				rerun(A->target, unrelated, got, sizeof(got));
+		}
+	}
+	if (unrelated[0])
+		remove(unrelated);
+	/* The flaky ones leave groups[] for the flaky list. */
+	size_t kept = 0, flaky = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct cli_group *g = &groups->groups[i];
+		const struct rerun_state *st = &state[i];
+		if (!st->failed) {
+			if (kept != i)
+				groups->groups[kept] = *g;
+			kept++;
+			continue;
+		}
+		char why[192];
+		if (st->got[0])
+			snprintf(why, sizeof(why), "run %u of %u: signature changed: %s -> %s",
+				 st->failed, st->runs, g->signature, st->got);
+		else
+			snprintf(why, sizeof(why), "%s: run %u of %u: clean", g->signature,
+				 st->failed, st->runs);
+		bool earlier = groups->filing_earlier;
+		groups->filing_earlier = g->earlier == g->count;
+		add_flaky(groups, g->example, g->signature, why);
+		groups->filing_earlier = earlier;
+		flaky++;
+	}
+	groups->count = kept;
+	return flaky;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int cli_write_findings_json(const struct cli_groups *groups, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -1;
+	fprintf(f, "{\n  \"findings\": [");
+	for (size_t i = 0; i < groups->count; i++) {
+		const struct cli_group *g = &groups->groups[i];
+		char root[160];
+		cli_root_cause(g->signature, root, sizeof(root));
+		fprintf(f, "%s\n    {\"signature\": ", i ? "," : "");
+		json_string(f, g->signature);
+		fprintf(f, ", \"root_cause\": ");
+		json_string(f, root);
+		fprintf(f, ", \"target\": ");
+		json_string(f, g->target ? g->target->name : "");
+		fprintf(f, ", \"files\": %u, \"earlier_files\": %u, \"reproducer\": ", g->count,
+			g->earlier);
+		json_string(f, g->minimized[0] ? g->minimized : g->example);
+		fprintf(f, ", \"reproducible\": true}");
+	}
+	fprintf(f, "%s],\n  \"flaky\": [", groups->count ? "\n  " : "");
+	for (size_t i = 0; i < groups->nflaky; i++) {
+		fprintf(f, "%s\n    {\"file\": ", i ? "," : "");
+		json_string(f, groups->flaky[i]);
+		fprintf(f, ", \"signature\": ");
+		json_string(f, groups->flaky_signature[i]);
+		fprintf(f, ", \"reason\": ");
+		json_string(f, groups->flaky_reason[i]);
+		fprintf(f, ", \"reproducible\": false}");
+	}
+	fprintf(f, "%s]\n}\n", groups->nflaky ? "\n  " : "");
+	if (fclose(f)) {
+		free(text);
+		return -1;
+	}
+	int rc = cli_write_atomic(path, text, len);
+	free(text);
+	return rc;
 }
 
 void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, const char *out_dir,

@@ -387,6 +387,12 @@ int cli_write_report(const struct cli_report *r)
 	    "- findings: %zu root cause%s, %zu distinct signature%s (variants) from %u "
 	    "reproducing files; %zu flaky\n\n",
 	    nroots, nroots == 1 ? "" : "s", g->count, g->count == 1 ? "" : "s", total, g->nflaky);
+	if (r->earlier_files)
+		put(&md,
+		    "- earlier runs (--resume): %u crash file%s were already in `%s` from earlier "
+		    "runs; they were judged again and are listed, but are not this run's findings "
+		    "(each finding's \"from earlier runs\" count says how many of its files)\n",
+		    r->earlier_files, r->earlier_files == 1 ? "" : "s", r->out_dir);
 	for (size_t h = 0; h < r->nstats; h++)
 		if (r->stats[h].died)
 			put(&md,
@@ -409,9 +415,9 @@ int cli_write_report(const struct cli_report *r)
 				continue;
 			repro_command(cmd, sizeof(cmd), f);
 			put(&md,
-			    "#### `%s`\n\n- count: %u\n- first seen: %.0f s\n- reproducer: `%s`\n- "
-			    "reproduce: `%s`\n\n```\n%s```\n\n",
-			    f->signature, f->count, f->first_seen,
+			    "#### `%s`\n\n- count: %u (%u from earlier runs)\n- first seen: %.0f "
+			    "s\n- reproducer: `%s`\n- reproduce: `%s`\n\n```\n%s```\n\n",
+			    f->signature, f->count, f->earlier, f->first_seen,
 			    f->minimized[0] ? f->minimized : f->example, cmd, f->detail);
 		}
 	}
@@ -433,6 +439,11 @@ int cli_write_report(const struct cli_report *r)
 	    "<b class=\"%s\">%zu root cause%s, %zu distinct findings</b> (variants), %zu "
 	    "flaky.</p>\n",
 	    g->count ? "bad" : "good", nroots, nroots == 1 ? "" : "s", g->count, g->nflaky);
+	if (r->earlier_files)
+		put(&html,
+		    "<p>Earlier runs (--resume): %u crash file%s were already in the output "
+		    "directory; judged again and listed, not counted as this run's.</p>\n",
+		    r->earlier_files, r->earlier_files == 1 ? "" : "s");
 	for (size_t h = 0; h < r->nstats; h++)
 		if (r->stats[h].died) {
 			put(&html, "<p class=\"bad\">%u fuzzer process%s died: ", r->stats[h].died,
@@ -461,8 +472,9 @@ int cli_write_report(const struct cli_report *r)
 			put(&html, "<h4><code>");
 			html_escape(&html, f->signature);
 			put(&html,
-			    "</code></h4><p>%u files, first seen at %.0f s.<br>Reproduce: <code>",
-			    f->count, f->first_seen);
+			    "</code></h4><p>%u files (%u from earlier runs), first seen at %.0f "
+			    "s.<br>Reproduce: <code>",
+			    f->count, f->earlier, f->first_seen);
 			html_escape(&html, cmd);
 			/* The explanation: the case, each step's outcome, the
 			 * divergence with its chain and the tables near it. */
@@ -493,5 +505,8 @@ int cli_write_report(const struct cli_report *r)
 	ret |= write_text(r->out_dir, "execs.svg", &svg);
 	ret |= write_text(r->out_dir, "report.md", &md);
 	ret |= write_text(r->out_dir, "report.html", &html);
+	char json[PATH_MAX + 16];
+	snprintf(json, sizeof(json), "%s/findings.json", r->out_dir);
+	ret |= cli_write_findings_json(g, json) != 0;
 	return ret;
 }

@@ -7,7 +7,9 @@
  * a broken adapter gets the compiler's message at once (exit 2); then it
  * configures and builds this source tree with the fuzz preset and
  * -DPGDFUZZ_TARGET_DIR=DIR in build/target-<name>-<hash of DIR> (the build
- * is the cache: run again, only what changed is rebuilt), and runs that
+ * is the cache: run again, only what changed is rebuilt), for run also its
+ * fuzzer with the fuzz-fast preset in build/target-<name>-<hash>-fast (the
+ * campaign's fast workers; the sanitizer build judges), and runs that
  * build's pgdfuzz with the same arguments. That pgdfuzz has the adapter
  * linked in (repro, show) and its fuzzer, fuzz_target_user, runs the same
  * judge as every other target. */
@@ -228,6 +230,27 @@ static int build_and_exec(const char *real)
 		print_errors(log);
 		return cli_error("building the target failed (exit %d); see %s", rc, log);
 	}
+	/* run: the fast variant too (fuzz-fast preset: -O2, no sanitizers) in
+	 * <build>-fast, for most of the slot time; the sanitizer build judges
+	 * every finding, as for the built-in harnesses. Only its fuzzer. */
+	if (cli_argv[1] && !strcmp(cli_argv[1], "run")) {
+		char fdir[PATH_MAX + 8], fcache[PATH_MAX + 32];
+		snprintf(fdir, sizeof(fdir), "%s-fast", bdir);
+		snprintf(fcache, sizeof(fcache), "%s/CMakeCache.txt", fdir);
+		fprintf(stderr, "pgdfuzz: building its fast variant (no sanitizers) in %s\n", fdir);
+		char *fconfigure[] = {"cmake", "--preset", "fuzz-fast", "-B", fdir, define, NULL};
+		rc = access(fcache, R_OK) ? run_logged(fconfigure, log) : 0;
+		char *fbuild[] = {"cmake",    "--build",	  fdir, "-j", jobs,
+				  "--target", "fuzz_target_user", NULL};
+		if (rc == 0)
+			rc = run_logged(fbuild, log);
+		if (rc != 0) {
+			print_errors(log);
+			return cli_error("building the target's fast variant failed (exit %d); see "
+					 "%s",
+					 rc, log);
+		}
+	}
 	snprintf(pgdfuzz, sizeof(pgdfuzz), "%s/cli/pgdfuzz", bdir);
 	setenv("PGDFUZZ_TARGET_REEXEC", "1", 1);
 	fflush(NULL);
@@ -297,6 +320,10 @@ bool cli_user_target(const char *real, struct cli_target *t)
 	t->harness = pgdfuzz_target.ops.map || pgdfuzz_target.ops.protect ? CASE_HARNESS_BUILDER
 									  : CASE_HARNESS_IDMAP;
 	snprintf(t->binary, sizeof(t->binary), "%s", PGDFUZZ_USER_TARGET_FUZZER);
+	/* The fast variant run builds beside this one (build_and_exec). */
+	if (!access(PGDFUZZ_USER_TARGET_FAST_FUZZER, X_OK))
+		snprintf(t->fast_binary, sizeof(t->fast_binary), "%s",
+			 PGDFUZZ_USER_TARGET_FAST_FUZZER);
 	snprintf(t->seeds, sizeof(t->seeds), "%s/%s", PGDFUZZ_USER_TARGET_CORPUS,
 		 case_harness_name(t->harness));
 	t->target_dir = real ? real : entered;

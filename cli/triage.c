@@ -94,7 +94,8 @@ static void visit(struct triage *t, const char *path)
 			snprintf(names[count++], len, "%s/%s", path, e->d_name);
 		}
 		closedir(d);
-		qsort(names, count, sizeof(*names), by_name);
+		if (count) /* qsort(NULL, 0, ...) is undefined */
+			qsort(names, count, sizeof(*names), by_name);
 		for (size_t i = 0; i < count; i++) {
 			struct stat sub;
 			const char *base = strrchr(names[i], '/') + 1;
@@ -249,6 +250,9 @@ int cmd_triage(int argc, char **argv)
 		return cli_error("%s: cannot create the findings directory", out);
 	for (size_t i = 0; i < ninputs; i++)
 		visit(&t, inputs[i]);
+	/* ClusterFuzz's reproducibility rule before anything is minimized:
+	 * A, B, A', B' in fresh processes; a finding that changes is flaky. */
+	cli_check_reproducible(&t.groups, true);
 	cli_minimize_groups(&t.groups, engine, out, 20, (int)minimize_seconds);
 
 	/* findings.md, written atomically: root causes, then their variants. */
@@ -297,6 +301,10 @@ int cmd_triage(int argc, char **argv)
 	free(md);
 	if (ret)
 		return cli_error("%s: cannot write", path);
+	char json[PATH_MAX + 16];
+	snprintf(json, sizeof(json), "%s/findings.json", out);
+	if (cli_write_findings_json(&t.groups, json))
+		return cli_error("%s: cannot write", json);
 
 	printf("pgdfuzz triage: %u file%s -> %zu root cause%s, %zu distinct finding%s, %zu "
 	       "flaky%s (report %s)\n",

@@ -6,6 +6,7 @@ set -u
 pgdfuzz=$1 src=$2 work=$3
 . "$(dirname "$0")/check.sh"
 rm -rf "$work" && mkdir -p "$work/stubs" && cd "$work" || exit 1
+# STUB_MIN: what -minimize_crash=1 writes to -exact_artifact_path.
 # STUB_MODE: idle (exit at once, nothing executed), sleep (fuzz until
 # signalled), timeout (leave a timeout artifact that does not reproduce,
 # then fuzz until -max_total_time), find (write a crash file and stop, as
@@ -15,18 +16,29 @@ rm -rf "$work" && mkdir -p "$work/stubs" && cd "$work" || exit 1
 # started (running.log) and its call (calls.<name> beside it).
 cat > stubs/stub <<'STUB'
 #!/usr/bin/env bash
-prefix="" fuzzing=0 seconds=0
+prefix="" fuzzing=0 seconds=0 minimize=0 exact="" input=""
 for a in "$@"; do
 	case "$a" in
-	-merge=1|-minimize_crash=1) exit 0 ;;
+	-merge=1) exit 0 ;;
+	-minimize_crash=1) minimize=1 ;;
+	-exact_artifact_path=*) exact=${a#-exact_artifact_path=} ;;
 	-artifact_prefix=*) prefix=${a#-artifact_prefix=} ;;
 	-max_total_time=*) fuzzing=1 seconds=${a#-max_total_time=} ;;
+	-*) ;;
+	*) input=$a ;;
 	esac
 done
+# -minimize_crash=1: "minimizes" the input to STUB_MIN's text.
+if [ $minimize = 1 ]; then
+	[ -n "${STUB_MIN:-}" ] && [ -n "$exact" ] && printf '%s' "$STUB_MIN" > "$exact"
+	exit 0
+fi
 here=$(cd "$(dirname "$0")" && pwd) top=$(cd "$(dirname "$0")/.." && pwd)
 if [ $fuzzing = 0 ]; then
 	case "${STUB_REPRO:-clean}" in
 	finding) echo "pgdfuzz: VERDICT walker:stub-finding:L0"; exit 1 ;;
+	# The signature names the file's first byte: another one, another finding.
+	content) echo "pgdfuzz: VERDICT walker:stub-$(head -c1 "$input"):L0"; exit 1 ;;
 	hang) sleep 6 ;;
 	esac
 	echo "pgdfuzz: VERDICT clean"; exit 0
@@ -107,6 +119,16 @@ check "the refusal names --resume" grep -q 'opts is not empty: pass --resume' er
 STUB_MODE=timeout "$pgdfuzz" run --time 2 --minimize-time 0 --fuzzers stubs --out opts --resume \
 	walker > out.txt 2> err.txt; rc=$?
 check "--resume continues in it (exit 0)" test $rc -eq 0
+# ...and the timeout file the first run left is an earlier run's: counted
+# apart, not as this run's crash file, and the report says so.
+last=$(grep '"target": "walker"' opts/stats.jsonl | tail -1)
+check "resume: no crash file of this run" grep -q '"crash_files": 0,' <<< "$last"
+check "resume: the earlier file is counted as earlier" grep -q '"earlier_files": 1}' <<< "$last"
+check "resume: the run says it found an earlier file" \
+	grep -q -- '--resume: 1 crash file from earlier runs in opts' out.txt
+check "resume: report.md says it is an earlier run's" \
+	grep -q 'earlier runs (--resume): 1 crash file were already in `opts`' opts/report.md
+check "resume: its flaky entry says earlier run" grep -q 'timeout-stub` (timeout: ran clean.*; from an earlier run)' opts/report.md
 
 # SIGINT: the report is written and the exit status says "interrupted".
 STUB_MODE=sleep "$pgdfuzz" run --time 60 --fuzzers stubs --out int walker > int.txt 2>&1 &
@@ -127,6 +149,13 @@ cp -r stubs tree/build/fuzz/fuzz
 	> tri.txt 2>&1; rc=$?
 check "triage finds the fuzzers from the binary's location (exit 0)" test $rc -eq 0
 check "triage says '1 file'" grep -q '1 file -> 0 root causes, 0 distinct findings, 1 flaky' tri.txt
+# An empty directory among the paths (a fast build's artifacts that wrote
+# nothing): nothing judged, exit 2, and no undefined behaviour on the way.
+mkdir -p empty-dir
+"$pgdfuzz" triage --harness walker --fuzzers stubs --out tri-empty empty-dir > tri-empty.txt 2>&1; rc=$?
+check "triage of an empty directory exits 2" test $rc -eq 2
+check "triage of an empty directory says nothing was judged" grep -q 'nothing was judged: 0 files' tri-empty.txt
+check "triage of an empty directory is no runtime error" test -z "$(grep 'runtime error' tri-empty.txt)"
 
 
 # --jobs N is a limit on fuzzer processes at a time, and every harness gets
@@ -216,4 +245,38 @@ check "AFL++ bitmap coverage is read" grep -q '"bitmap_cvg": 1.50' aflrun/stats.
 check "AFL++ edges come from edges_found" grep -q '"cov": 4[3-5],' aflrun/stats.jsonl
 check "the AFL++ report labels bitmap %" grep -q '| edges | bitmap % |' aflrun/report.md
 check "the AFL++ progress lines say edges and bitmap" grep -q 'edges=4[0-9] bitmap=1.50%' afl.txt
+# AFL++ --resume: an earlier run's crashes/ moves aside (crashes.1), so
+# afl-fuzz neither refuses it nor mixes it with this run's.
+echo z > aflrun/walker/main0/crashes/id:000000,sig:06
+PATH="$work/afl/bin:$PATH" "$pgdfuzz" run --engine afl --time 3 --minimize-time 0 --jobs 1 \
+	--fuzzers afl/fuzz --out aflrun --resume walker > afl2.txt 2>&1; rc=$?
+check "the resumed AFL++ campaign exits 0" test $rc -eq 0
+check "AFL++ resume moved crashes/ aside" test -e aflrun/walker/main0/crashes.1/id:000000,sig:06
+check "AFL++ resume: crashes/ holds this run's only" test ! -e aflrun/walker/main0/crashes/id:000000,sig:06
+check "AFL++ resume says so" grep -q 'crashes moved to .*crashes.1' afl2.txt
+check "AFL++ resume counts it as earlier" \
+	grep -q '"crash_files": 0,.*"earlier_files": 1}' <<< "$(grep '"target": "walker"' aflrun/stats.jsonl | tail -1)"
+
+# pgdfuzz minimize writes OUT only if the minimized file gives the input's
+# signature: a minimizer that drifts to another finding leaves OUT alone.
+printf 'abc' > min-in
+STUB_REPRO=content STUB_MIN=ab "$pgdfuzz" minimize --fuzzer stubs/fuzz_walker --time 1 -o min-same \
+	min-in > min.txt 2>&1; rc=$?
+check "minimize: the same signature is written (exit 0)" test $rc -eq 0
+check "minimize: OUT holds the minimized file" test "$(cat min-same 2>/dev/null)" = ab
+STUB_REPRO=content STUB_MIN=xyz "$pgdfuzz" minimize --fuzzer stubs/fuzz_walker --time 1 -o min-other \
+	min-in > min.txt 2>&1; rc=$?
+check "minimize: another signature exits 1" test $rc -eq 1
+check "minimize: OUT is not written" test ! -e min-other
+check "minimize: the message names both signatures" \
+	grep -q 'gives walker:stub-x:L0, not walker:stub-a:L0 as min-in does; min-other not written' min.txt
+check "minimize: no temp file is left" test -z "$(ls min-other* 2>/dev/null)"
+echo keep > min-kept
+STUB_REPRO=content STUB_MIN=xyz "$pgdfuzz" minimize --fuzzer stubs/fuzz_walker --time 1 -o min-kept \
+	min-in > min.txt 2>&1; rc=$?
+check "minimize: an existing OUT is left untouched" test "$(cat min-kept)" = keep
+STUB_REPRO=clean STUB_MIN=ab "$pgdfuzz" minimize --fuzzer stubs/fuzz_walker --time 1 -o min-clean \
+	min-in > min.txt 2>&1; rc=$?
+check "minimize: an input of no finding exits 1" test $rc -eq 1
+check "minimize: and writes nothing" test ! -e min-clean
 exit $fail
