@@ -337,12 +337,14 @@ size_t cli_check_reproducible(struct cli_groups *groups, bool verbose)
 		size_t b = a + 1 < n ? a + 1 : a == 0 ? n : 0;
 		struct cli_group *A = &groups->groups[a];
 		struct cli_group *B = b < n ? &groups->groups[b] : NULL;
-		if (verbose) {
-			printf("pgdfuzz: reproducing %zu/%zu again: %s and %s, in the order A, B, "
-			       "A', B'\n",
-			       a + 1, n, A->signature, B ? B->signature : "an input of no finding");
-			fflush(stdout);
-		}
+		if (verbose && B && b == a + 1)
+			printf("pgdfuzz: rerunning findings %zu and %zu of %zu (A, B, A', B'): %s, "
+			       "%s\n",
+			       a + 1, b + 1, n, A->signature, B->signature);
+		else if (verbose)
+			printf("pgdfuzz: rerunning finding %zu of %zu (A, B, A', B', B: %s): %s\n",
+			       a + 1, n, B ? B->signature : "an input of no finding", A->signature);
+		fflush(stdout);
 		for (unsigned round = 0; round < 2; round++) {
 			rerun_into(&state[a], A, A->example);
 			if (B)

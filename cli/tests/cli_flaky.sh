@@ -17,7 +17,7 @@ TMPDIR=$work/tmp "$pgdfuzz" run --target "$target" --time 20 --jobs 2 --minimize
 	--out camp > run.txt 2>&1; rc=$?
 check "the campaign with a reproducible finding exits 1" test $rc -eq 1
 check "it found the flaky bug (its first reproduction confirmed it)" \
-	grep -q 'reproducing 1/[0-9]* again: .*flaky:flaky-bug:4k-48' run.txt
+	grep -q 'rerunning finding.*(A, B, A., B.*flaky:flaky-bug:4k-48' run.txt
 check "the flaky finding is said to be flaky" grep -q '1 finding did not reproduce the same way' run.txt
 check "the real bug is a confirmed finding" grep -q '^    flaky:real-bug:4k-48:L-1 ' run.txt
 check "the flaky bug is no confirmed finding" test -z "$(grep '^    flaky:flaky-bug' run.txt)"
