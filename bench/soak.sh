@@ -87,8 +87,11 @@ soak_one() {
 	echo "minute,rss_mb,execs" >"$dir/rss.csv"
 	# OSS-Fuzz's 25 s timeout ends the process; inputs over the goal's 1 s
 	# are reported (slow-unit-* artifacts) without ending it. Known kernel
-	# findings (kernel/known-findings.txt) do not abort.
-	ASAN_OPTIONS=detect_leaks=1 PGDFUZZ_KERNEL_KNOWN=$PWD/kernel/known-findings.txt \
+	# findings (kernel/known-findings.txt) do not abort. The allocator
+	# options are the ones OSS-Fuzz's base-runner image sets: ASan's
+	# default 256 MB quarantine is otherwise most of the RSS measured.
+	ASAN_OPTIONS=${SOAK_ASAN_OPTIONS-detect_leaks=1:quarantine_size_mb=10:allocator_release_to_os_interval_ms=500} \
+		PGDFUZZ_KERNEL_KNOWN=$PWD/kernel/known-findings.txt \
 		"$bin" -max_total_time=$((minutes * 60)) -print_final_stats=1 -rss_limit_mb=2560 \
 		-timeout=25 -report_slow_units=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" \
 		>"$dir/log" 2>&1 &

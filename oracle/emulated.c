@@ -241,6 +241,26 @@ static void check_reloc_placement(struct oracle *oracle, const struct emu_reloc_
 	}
 }
 
+bool oracle_over_copy_budget(const struct oracle *oracle, const struct emu_segment *segments,
+			     size_t n, unsigned runs, const char *what,
+			     struct oracle_verdict *verdict)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += segments[i].size;
+	total *= runs;
+	if (!oracle->copy_budget || total <= oracle->copy_budget)
+		return false;
+	if (verdict)
+		oracle_outcome(
+		    verdict,
+		    "%s: not run: the case's runs copy %llu KiB in all, over the fuzz harnesses' "
+		    "emulation budget of %llu KiB (pgdfuzz repro runs it)",
+		    what, (unsigned long long)(total >> 10),
+		    (unsigned long long)(oracle->copy_budget >> 10));
+	return true;
+}
+
 static const enum emu_strategy strategy_of[] = {
     [CASE_RELOC_MMU_OFF] = EMU_RELOC_MMU_OFF,
     [CASE_RELOC_IDMAP] = EMU_RELOC_IDMAP,
@@ -307,6 +327,11 @@ void oracle_judge_reloc(struct oracle *oracle, const struct pgd_case *c,
 		if (verdict->finding) {
 			emu_reloc_release(&plan);
 			return;
+		}
+		if (oracle_over_copy_budget(oracle, segments, in.nsegments, last - first + 1, name,
+					    verdict)) {
+			emu_reloc_release(&plan);
+			continue; /* the other strategies' set-up and placement still count */
 		}
 		int ret = emu_reloc_run(emu, oracle->mem, &plan, &rep, &err);
 		if (ret)

@@ -17,8 +17,9 @@ struct oracle {
 	bool have_tables;
 	struct ref_regs regs;
 	struct ref_features features;
-	char tables_of[32]; /* whose tables they are, when not obvious ("linear") */
-	bool quiet;	    /* record no outcomes (oracle_set_outcomes) */
+	char tables_of[32];   /* whose tables they are, when not obvious ("linear") */
+	bool quiet;	      /* record no outcomes (oracle_set_outcomes) */
+	uint64_t copy_budget; /* bytes a relocation may copy in Unicorn; 0: any */
 };
 
 /* Record a finding: the signature is "<harness>:<kind>:<geometry>:L<level>"
@@ -32,6 +33,13 @@ void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
 /* Append one line to verdict->outcomes (the newline is added). */
 void oracle_outcome(struct oracle_verdict *verdict, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Whether runs relocations of these segments are over oracle->copy_budget; if
+ * so it says so in an outcome line of verdict, when given ("<what>: not
+ * run: ..."). */
+struct emu_segment;
+bool oracle_over_copy_budget(const struct oracle *oracle, const struct emu_segment *segments,
+			     size_t n, unsigned runs, const char *what,
+			     struct oracle_verdict *verdict);
 /* Append the descriptor chain of a walk. */
 void oracle_detail_chain(struct oracle_verdict *verdict, const struct ref_result *walk);
 

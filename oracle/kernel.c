@@ -42,6 +42,11 @@ static int reloc_run(struct oracle *oracle, struct emu *emu, const struct pgd_ca
 	oracle_reloc_memory(oracle, c, geo);
 	if (emu_reloc_prepare(plan, oracle->mem, in, err))
 		return 1;
+	/* Two runs per case: pgdfuzz's routine, then the kernel's. */
+	if (oracle_over_copy_budget(oracle, in->segments, in->nsegments, 2, "kernel", NULL)) {
+		emu_reloc_release(plan);
+		return 1;
+	}
 	int ret = emu_reloc_run(emu, oracle->mem, plan, rep, err);
 	if (ret)
 		emu_reloc_release(plan);
@@ -204,7 +209,8 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 	static struct oracle_verdict verdict;
 	const struct fuzz_env *env = fuzz_env();
 	if (!oracle && !(oracle = oracle_new()))
-		abort();		    /* out of host memory before any input */
+		abort(); /* out of host memory before any input */
+	oracle_set_copy_budget(oracle, ORACLE_FUZZ_COPY_BUDGET);
 	oracle_set_outcomes(oracle, false); /* this report does not print them */
 	case_decode(data, size, &c);
 	c.harness = harness_of(backend);

@@ -52,6 +52,11 @@ void oracle_detail(struct oracle_verdict *verdict, const char *fmt, ...)
 	va_end(ap);
 }
 
+void oracle_set_copy_budget(struct oracle *oracle, uint64_t bytes)
+{
+	oracle->copy_budget = bytes;
+}
+
 void oracle_set_outcomes(struct oracle *oracle, bool on)
 {
 	oracle->quiet = !on;
@@ -503,8 +508,11 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 		report_only = no_abort && no_abort[0] == '1';
 		all_tables = explain && !strcmp(explain, "all");
 	}
-	if (!shared_oracle && !(shared_oracle = oracle_new()))
-		abort(); /* out of host memory before any input: nothing to judge */
+	if (!shared_oracle) {
+		if (!(shared_oracle = oracle_new()))
+			abort(); /* out of host memory before any input: nothing to judge */
+		oracle_set_copy_budget(shared_oracle, ORACLE_FUZZ_COPY_BUDGET);
+	}
 	case_decode(data, size, &c);
 	c.harness = harness;
 	/* While fuzzing, what each step did is not recorded; a finding is

@@ -72,6 +72,17 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
  * (triage and `pgdfuzz repro --fuzzer`). */
 int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
 
+/* The fuzz harnesses' emulation budget, in bytes copied by all of a case's
+ * relocation runs (3 strategies x 512 KiB of segments): a case over it is
+ * prepared and its placement judged, but not run in Unicorn, whose every
+ * guest store takes the slow path in 2.0.1 (0.2-0.3 s per MiB copied under
+ * ASan, measured): OSS-Fuzz wants every input well under a second.
+ * `pgdfuzz repro` and `show` run every size. */
+#define ORACLE_FUZZ_COPY_BUDGET (3ULL << 19)
+/* The bytes a case's relocation runs may copy in Unicorn (0: no limit, the
+ * default); a case over it is recorded as "not run" and judged no further. */
+void oracle_set_copy_budget(struct oracle *oracle, uint64_t bytes);
+
 /* Judge a builder or idmap case through a target (target/target.h): the
  * same checks for every target, shaped by its declaration. Signatures start
  * with prefix (NULL: the target's name). Never aborts. oracle_run() is this
