@@ -180,9 +180,12 @@ int cmd_minimize(int argc, char **argv)
 	snprintf(temp, sizeof(temp), "%s.tmp.%ld", out, (long)getpid());
 	static char output[1 << 16];
 	int status;
+	/* Only the input's own finding counts as a crash while minimizing. */
+	char keep[200];
+	snprintf(keep, sizeof(keep), "PGDFUZZ_KEEP_SIGNATURE=%s", want);
 	if (a.engine == CLI_AFL) {
 		char *args[] = {"afl-tmin", "-i", (char *)file, "-o", temp, "--", binary, NULL};
-		char *env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
+		char *env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", keep, NULL};
 		status = proc_capture(args, env, output, sizeof(output), (int)a.seconds + 30);
 	} else {
 		snprintf(budget, sizeof(budget), "-max_total_time=%ld", a.seconds);
@@ -190,7 +193,8 @@ int cmd_minimize(int argc, char **argv)
 		char *args[] = {
 		    binary, "-minimize_crash=1", "-runs=1000000", budget, exact, (char *)file,
 		    NULL};
-		status = proc_capture(args, NULL, output, sizeof(output), (int)a.seconds + 30);
+		char *env[] = {keep, NULL};
+		status = proc_capture(args, env, output, sizeof(output), (int)a.seconds + 30);
 	}
 	long after = file_size(temp);
 	/* The minimizer keeps any crash (afl-tmin even shrinks inputs that

@@ -456,6 +456,9 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		char dest[sizeof(g->minimized) - 1], name[160], budget[64],
 		    exact[sizeof(dest) + 32];
 		char *binary = (char *)g->target->binary, *env[8];
+		/* The minimizers keep any crash: only this group's counts. */
+		char keep[sizeof(g->signature) + 32];
+		snprintf(keep, sizeof(keep), "PGDFUZZ_KEEP_SIGNATURE=%s", g->signature);
 		cli_signature_file_name(g->signature, name, sizeof(name));
 		snprintf(dest, sizeof(dest), "%s/%s.bin", out_dir, name);
 		/* Progress: the wrap-up can take minutes. */
@@ -473,7 +476,7 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		} else if (engine == CLI_AFL) {
 			char *argv[] = {"afl-tmin", "-i", g->example, "-o",
 					dest,	    "--", binary,     NULL};
-			char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", NULL};
+			char *afl_env[] = {"AFL_SKIP_CPUFREQ=1", "AFL_NO_AFFINITY=1", keep, NULL};
 			status = proc_capture(argv, afl_env, output, sizeof(output), budget_s + 30);
 		} else {
 			snprintf(budget, sizeof(budget), "-max_total_time=%d", budget_s);
@@ -483,7 +486,13 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 			    NULL};
 			/* The target's environment: a kernel finding is shrunk
 			 * without drifting into a written-up one. */
-			target_env(g->target, false, env, 8);
+			target_env(g->target, false, env, 7);
+			for (size_t e = 0;; e++)
+				if (!env[e]) {
+					env[e] = keep;
+					env[e + 1] = NULL;
+					break;
+				}
 			status = proc_capture(argv, env, output, sizeof(output), budget_s + 30);
 		}
 		(void)status;

@@ -167,6 +167,7 @@ struct fuzz_env {
 	const char *known;
 	const char *only_config;
 	const char *seen_log;
+	const char *keep; /* PGDFUZZ_KEEP_SIGNATURE: as oracle_fuzz_one() */
 };
 
 static const struct fuzz_env *fuzz_env(void)
@@ -184,6 +185,9 @@ static const struct fuzz_env *fuzz_env(void)
 		if (env.only_config && !env.only_config[0])
 			env.only_config = NULL;
 		env.seen_log = getenv("PGDFUZZ_KERNEL_SEEN");
+		env.keep = getenv("PGDFUZZ_KEEP_SIGNATURE");
+		if (env.keep && !env.keep[0])
+			env.keep = NULL;
 	}
 	return &env;
 }
@@ -227,7 +231,7 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 		fflush(stdout);
 		return 0;
 	}
-	if (!verdict.finding)
+	if (!verdict.finding || (env->keep && strcmp(verdict.signature, env->keep)))
 		return 0;
 	/* Listed (known) findings are reported but do not stop the run. */
 	if (env->known && kernel_known_finding(env->known, verdict.signature)) {

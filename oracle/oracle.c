@@ -502,11 +502,14 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	static int report_only = -1, all_tables; /* the environment, read once */
+	static const char *keep;
 	if (report_only < 0) {
 		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
 		const char *explain = getenv("PGDFUZZ_EXPLAIN");
 		report_only = no_abort && no_abort[0] == '1';
 		all_tables = explain && !strcmp(explain, "all");
+		keep = getenv("PGDFUZZ_KEEP_SIGNATURE");
+		keep = keep && keep[0] ? keep : NULL;
 	}
 	if (!shared_oracle) {
 		if (!(shared_oracle = oracle_new()))
@@ -530,6 +533,11 @@ static int fuzz_one(const struct pgdfuzz_target *target, enum case_harness harne
 		return 0;
 	}
 	if (!verdict.finding)
+		return 0;
+	/* While minimizing (pgdfuzz minimize, triage), only the finding being
+	 * shrunk counts: libFuzzer's -minimize_crash and afl-tmin keep any
+	 * crash, and would otherwise drift into another variant. */
+	if (keep && strcmp(verdict.signature, keep))
 		return 0;
 	oracle_set_outcomes(shared_oracle, true);
 	if (target)

@@ -69,7 +69,9 @@ void oracle_explain(struct oracle *oracle, const struct pgd_case *c,
  * the input. With PGDFUZZ_NO_ABORT=1 in the environment it prints
  * "pgdfuzz: VERDICT <signature|clean>" to stdout instead, followed by
  * oracle_explain() (all tables too with PGDFUZZ_EXPLAIN=all), and returns
- * (triage and `pgdfuzz repro --fuzzer`). */
+ * (triage and `pgdfuzz repro --fuzzer`). With PGDFUZZ_KEEP_SIGNATURE=SIG
+ * only a finding of signature SIG aborts; any other is treated as clean (the
+ * minimizers' runs: they keep whatever crashes). */
 int oracle_fuzz_one(enum case_harness harness, const uint8_t *data, size_t size);
 
 /* The fuzz harnesses' emulation budget, in bytes copied by all of a case's
