@@ -368,8 +368,10 @@ size_t cli_check_reproducible(struct cli_groups *groups, bool verbose)
 		}
 		char why[192];
 		if (st->got[0])
-			snprintf(why, sizeof(why), "run %u of %u: signature changed: %s -> %s",
-				 st->failed, st->runs, g->signature, st->got);
+			/* Bounded: the reason fits flaky_reason's 192 bytes. */
+			snprintf(why, sizeof(why),
+				 "run %u of %u: signature changed: %.60s -> %.60s", st->failed,
+				 st->runs, g->signature, st->got);
 		else
 			snprintf(why, sizeof(why), "%s: run %u of %u: clean", g->signature,
 				 st->failed, st->runs);
