@@ -212,9 +212,11 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
 	const struct fuzz_env *env = fuzz_env();
-	if (!oracle && !(oracle = oracle_new()))
-		abort(); /* out of host memory before any input */
-	oracle_set_copy_budget(oracle, ORACLE_FUZZ_COPY_BUDGET);
+	if (!oracle) {
+		if (!(oracle = oracle_new()))
+			abort(); /* out of host memory before any input */
+		oracle_set_copy_budget(oracle, ORACLE_FUZZ_COPY_BUDGET);
+	}
 	oracle_set_outcomes(oracle, false); /* this report does not print them */
 	case_decode(data, size, &c);
 	c.harness = harness_of(backend);
