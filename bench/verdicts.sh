@@ -4,6 +4,8 @@
 # both over the shipped corpus, the regressions and N random byte strings per
 # harness, and diffs the lines (harness, input, signature, ops, detail hash).
 #   bench/verdicts.sh [--sanitize] [BASE_REV] [N]   (default: merge-base with main, 10000)
+# VERDICTS_DIRS="DIR..." adds more inputs (a corpus a campaign grew: bigger
+# cases than the seeds and random bytes give).
 # Both judge the same inputs one harness at a time, base first, and the CPU
 # time (user + sys) of each is printed beside the other: the same work, so
 # the ratio is the speed-up of the judge, engine left out. --sanitize builds
@@ -49,6 +51,12 @@ build "$root" "$out/head-$flavour"
 dirs=()
 for d in builder idmap reloc walker regressions; do dirs+=("corpus-bin/$d"); done
 rm -rf "$out/corpus-bin" && cp -r "$out/head-$flavour/corpus" "$out/corpus-bin"
+n=0
+for d in ${VERDICTS_DIRS:-}; do
+	n=$((n + 1))
+	cp -r "$d" "$out/corpus-bin/extra$n"
+	dirs+=("corpus-bin/extra$n")
+done
 cd "$out"
 : >base.txt
 : >head.txt

@@ -25,10 +25,15 @@ struct pgd_visit {
 
 typedef int (*pgd_visitor)(void *ctx, const struct pgd_visit *visit);
 
+/* pgd_walk flags. PGD_WALK_PRESENT: visit only descriptors that are not 0
+ * (copy has nothing to do for the others, and sparse tables are mostly
+ * zeros). */
+#define PGD_WALK_PRESENT 1u
+
 /* Visit every descriptor covering [first, last] (inclusive, so the top of
  * the address space is expressible), depth first, in VA order. */
-int pgd_walk(const struct pgd_tree *tree, uint64_t first, uint64_t last, pgd_visitor visitor,
-	     void *ctx, struct pgd_error *err);
+int pgd_walk(const struct pgd_tree *tree, uint64_t first, uint64_t last, unsigned flags,
+	     pgd_visitor visitor, void *ctx, struct pgd_error *err);
 
 static inline bool pgd_desc_is_table(uint64_t desc, int level)
 {

@@ -247,12 +247,12 @@ int pgd_map(struct pgd_tree *tree, uint64_t va, uint64_t pa, uint64_t size, uint
 	    .err = err,
 	    .group_level = PGD_NO_LEVEL,
 	};
-	ret = pgd_walk(tree, va, last, map_visit, &ctx, err);
+	ret = pgd_walk(tree, va, last, 0, map_visit, &ctx, err);
 	if (ret)
 		return ret;
 	ctx.dry_run = false;
 	ctx.group_level = PGD_NO_LEVEL;
-	return pgd_walk(tree, va, last, map_visit, &ctx, err);
+	return pgd_walk(tree, va, last, 0, map_visit, &ctx, err);
 }
 
 /* ---- update ------------------------------------------------------------ */
@@ -306,11 +306,11 @@ int pgd_update(struct pgd_tree *tree, uint64_t va, uint64_t size, uint64_t prot,
 	if (ret)
 		return ret;
 	struct update_ctx ctx = {tree, prot & pgd_prot_mask(&tree->geo), true, err};
-	ret = pgd_walk(tree, va, last, update_visit, &ctx, err);
+	ret = pgd_walk(tree, va, last, 0, update_visit, &ctx, err);
 	if (ret)
 		return ret;
 	ctx.dry_run = false;
-	return pgd_walk(tree, va, last, update_visit, &ctx, err);
+	return pgd_walk(tree, va, last, 0, update_visit, &ctx, err);
 }
 
 /* ---- copy -------------------------------------------------------------- */
@@ -352,7 +352,7 @@ int pgd_copy(const struct pgd_tree *src, struct pgd_tree *dst, struct pgd_error 
 	ctx.dst_table[src->geo.start_level + 1] = dst->root_pa;
 	uint64_t lo, hi;
 	pgd_tree_va_range(src, &lo, &hi);
-	return pgd_walk(src, lo, hi, copy_visit, &ctx, err);
+	return pgd_walk(src, lo, hi, PGD_WALK_PRESENT, copy_visit, &ctx, err);
 }
 
 /* ---- registers --------------------------------------------------------- */

@@ -362,47 +362,6 @@ static void pool_sync(struct run *r)
 	}
 }
 
-/* ---- memory comparison for "a refusal writes nothing" ------------------------ */
-
-struct same_ctx {
-	const struct physmem *before;
-	struct physmem *after;
-	bool differs;
-	uint64_t where;
-};
-
-static void compare_chunk(void *opaque, uint64_t pa)
-{
-	static uint8_t a[PHYSMEM_CHUNK], b[PHYSMEM_CHUNK];
-	struct same_ctx *ctx = opaque;
-	if (ctx->differs)
-		return;
-	for (uint64_t off = 0; off < PHYSMEM_CHUNK; off += PHYSMEM_PAGE) {
-		if (!physmem_is_ram(ctx->after, pa + off, PHYSMEM_PAGE))
-			continue;
-		physmem_read(ctx->after, pa + off, a, PHYSMEM_PAGE);
-		if (!physmem_read(ctx->before, pa + off, b, PHYSMEM_PAGE))
-			memset(b, 0, PHYSMEM_PAGE);
-		if (memcmp(a, b, PHYSMEM_PAGE)) {
-			for (size_t i = 0; i < PHYSMEM_PAGE; i++)
-				if (a[i] != b[i]) {
-					ctx->where = pa + off + i;
-					break;
-				}
-			ctx->differs = true;
-			return;
-		}
-	}
-}
-
-static bool memory_changed(const struct physmem *before, struct physmem *after, uint64_t *where)
-{
-	struct same_ctx ctx = {before, after, false, 0};
-	physmem_for_each_chunk(after, compare_chunk, &ctx);
-	*where = ctx.where;
-	return ctx.differs;
-}
-
 /* ---- declaration checks ---------------------------------------------------- */
 
 static bool takes_geometry(const struct pgdfuzz_target *t, const struct pgd_geometry *geo,
@@ -1025,7 +984,7 @@ static void judge_builder(struct oracle *oracle, const struct pgdfuzz_target *t,
 		bool wrote =
 		    refused && t->refusal_writes_nothing &&
 		    (physmem_write_count(oracle->mem) != writes ||
-		     (snapshot && memory_changed(oracle->before, oracle->mem, &changed_at)));
+		     (snapshot && physmem_differs(oracle->before, oracle->mem, &changed_at)));
 		char where_changed[48] = "";
 		if (changed_at)
 			snprintf(where_changed, sizeof(where_changed), " (first at PA 0x%llx)",

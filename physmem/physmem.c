@@ -18,7 +18,9 @@
 struct chunk {
 	uint64_t pa;
 	uint8_t *host;
-	uint16_t live; /* bit i: page i has been zero-filled */
+	uint16_t live;	/* bit i: page i has been zero-filled */
+	uint16_t dirty; /* bit i: page i written since the last copy from this memory */
+	bool exposed;	/* a host pointer was handed out: writes are not seen */
 };
 
 struct slot {
@@ -34,6 +36,26 @@ struct lookup_cache {
 	struct chunk *chunk; /* NULL: empty */
 	uint32_t generation;
 	size_t bank;
+};
+
+/* For incremental copies. Allocated apart from struct physmem, whose size
+ * (and so the heap layout Unicorn's allocations land in) stays as it was:
+ * emulate.reuse's RSS bound turned out to be sensitive to it. */
+struct copy_state {
+	/* As a copy's source: copies made of this memory (each clears the
+	 * dirty bits, so only the last one can be brought up to date from
+	 * them). */
+	uint64_t copies;
+	/* As a copy: what it mirrors, and its own state when it was made. It
+	 * is current while neither side has been reset or copied from again
+	 * and it has not been written. */
+	struct {
+		const struct physmem *src;
+		uint64_t src_copy;
+		uint32_t src_generation, generation;
+		uint64_t writes;
+	} mirror;
+	size_t exposed; /* chunks with a host pointer out, this generation */
 };
 
 struct physmem {
@@ -52,6 +74,8 @@ struct physmem {
 
 	uint8_t *slabs[MAX_SLABS];
 	size_t nslabs;
+
+	struct copy_state *copy;
 };
 
 struct physmem *physmem_new(void)
@@ -60,7 +84,10 @@ struct physmem *physmem_new(void)
 	if (!mem)
 		return NULL;
 	mem->cache = calloc(1, sizeof(*mem->cache));
-	if (!mem->cache) {
+	mem->copy = calloc(1, sizeof(*mem->copy));
+	if (!mem->cache || !mem->copy) {
+		free(mem->cache);
+		free(mem->copy);
 		free(mem);
 		return NULL;
 	}
@@ -77,6 +104,7 @@ void physmem_free(struct physmem *mem)
 	free(mem->chunks);
 	free(mem->slots);
 	free(mem->cache);
+	free(mem->copy);
 	free(mem);
 }
 
@@ -84,6 +112,7 @@ void physmem_reset(struct physmem *mem)
 {
 	mem->nbanks = 0;
 	mem->used = 0;
+	mem->copy->exposed = 0;
 	if (++mem->generation == 0) {
 		/* Wrapped: stale slots could look current, so clear them once. */
 		if (mem->slots)
@@ -232,16 +261,20 @@ static struct chunk *get_chunk(struct physmem *mem, uint64_t chunk_pa)
 	}
 	c->pa = chunk_pa;
 	c->live = 0;
+	c->dirty = 0;
+	c->exposed = false;
 	insert_slot(mem, (uint32_t)mem->used++);
 	return c;
 }
 
+/* Every write path calls this for each page it touches. */
 static void make_live(struct chunk *c, unsigned page)
 {
 	if (!(c->live & (1u << page))) {
 		memset(c->host + page * PHYSMEM_PAGE, 0, PHYSMEM_PAGE);
 		c->live |= (uint16_t)(1u << page);
 	}
+	c->dirty |= (uint16_t)(1u << page);
 }
 
 /* Calls fn on each piece of [pa, pa+len) that stays within one 4K page. */
@@ -355,6 +388,9 @@ void *physmem_chunk(struct physmem *mem, uint64_t pa)
 		return NULL;
 	for (unsigned page = 0; page < PAGES_PER_CHUNK; page++)
 		make_live(c, page);
+	if (!c->exposed)
+		mem->copy->exposed++;
+	c->exposed = true;
 	return c->host;
 }
 
@@ -386,25 +422,119 @@ size_t physmem_host_bytes(const struct physmem *mem)
 	return mem->nslabs * SLAB_CHUNKS * PHYSMEM_CHUNK + mem->nslots * sizeof(struct slot);
 }
 
+/* Pages of c that may differ from the last copy made of its memory. */
+static uint16_t changed_pages(const struct chunk *c)
+{
+	return c->exposed ? c->live : c->dirty;
+}
+
+static bool is_current_mirror(const struct physmem *dst, const struct physmem *src)
+{
+	return dst->copy->mirror.src == src && dst->copy->mirror.src_copy == src->copy->copies &&
+	       dst->copy->mirror.src_generation == src->generation &&
+	       dst->copy->mirror.generation == dst->generation &&
+	       dst->copy->mirror.writes == dst->writes && !dst->copy->exposed;
+}
+
+static bool copy_pages(struct physmem *dst, const struct chunk *from, uint16_t pages)
+{
+	struct chunk *to = get_chunk(dst, from->pa);
+	if (!to)
+		return false;
+	for (unsigned page = 0; page < PAGES_PER_CHUNK; page++)
+		if (pages & from->live & (1u << page))
+			memcpy(to->host + page * PHYSMEM_PAGE, from->host + page * PHYSMEM_PAGE,
+			       PHYSMEM_PAGE);
+	to->live = from->live;
+	return true;
+}
+
 bool physmem_copy(struct physmem *dst, const struct physmem *src)
 {
-	physmem_reset(dst);
+	/* Bringing the last copy up to date needs only the pages written
+	 * since: the judge snapshots the tables before every overlapping op,
+	 * and they grow to megabytes. */
+	bool incremental = is_current_mirror(dst, src);
+	if (!incremental)
+		physmem_reset(dst);
 	memcpy(dst->banks, src->banks, sizeof(src->banks));
 	dst->nbanks = src->nbanks;
 	for (size_t i = 0; i < src->used; i++) {
 		const struct chunk *from = &src->chunks[i];
-		struct chunk *to = get_chunk(dst, from->pa);
-		if (!to) {
+		uint16_t pages = incremental ? changed_pages(from) : from->live;
+		if (pages && !copy_pages(dst, from, pages)) {
 			physmem_reset(dst);
+			dst->copy->mirror.src = NULL;
 			return false;
 		}
-		for (unsigned page = 0; page < PAGES_PER_CHUNK; page++)
-			if (from->live & (1u << page))
-				memcpy(to->host + page * PHYSMEM_PAGE,
-				       from->host + page * PHYSMEM_PAGE, PHYSMEM_PAGE);
-		to->live = from->live;
 	}
+	/* The dirty bits now count from this copy (bookkeeping of src, whose
+	 * contents the copy does not change). */
+	for (size_t i = 0; i < src->used; i++)
+		src->chunks[i].dirty = 0;
+	src->copy->copies++;
+	dst->copy->mirror.src = src;
+	dst->copy->mirror.src_copy = src->copy->copies;
+	dst->copy->mirror.src_generation = src->generation;
+	dst->copy->mirror.generation = dst->generation;
+	dst->copy->mirror.writes = dst->writes;
 	return true;
+}
+
+/* First differing byte of two pages, or -1. */
+static int page_differs(const struct physmem *a, const struct physmem *b, uint64_t pa)
+{
+	static uint8_t x[PHYSMEM_PAGE], y[PHYSMEM_PAGE];
+	physmem_read(b, pa, y, PHYSMEM_PAGE);
+	if (!physmem_read(a, pa, x, PHYSMEM_PAGE))
+		memset(x, 0, PHYSMEM_PAGE);
+	if (!memcmp(x, y, PHYSMEM_PAGE))
+		return -1;
+	for (int i = 0;; i++)
+		if (x[i] != y[i])
+			return i;
+}
+
+/* Compares b's changed pages (all, unless a is b's current mirror) of one
+ * chunk; true at the first difference. */
+static bool chunk_differs(const struct physmem *a, const struct physmem *b, const struct chunk *c,
+			  bool mirror, uint64_t *where)
+{
+	uint16_t pages = mirror ? changed_pages(c) : 0xffff;
+	for (unsigned page = 0; page < PAGES_PER_CHUNK; page++) {
+		uint64_t pa = c->pa + page * PHYSMEM_PAGE;
+		if (!(pages & (1u << page)) || !physmem_is_ram(b, pa, PHYSMEM_PAGE))
+			continue;
+		int at = page_differs(a, b, pa);
+		if (at >= 0) {
+			*where = pa + (uint64_t)at;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool physmem_differs(const struct physmem *a, const struct physmem *b, uint64_t *where)
+{
+	*where = 0;
+	bool mirror = is_current_mirror(a, b);
+	const struct chunk **order = b->used ? malloc(b->used * sizeof(*order)) : NULL;
+	if (!order) { /* no host memory to sort: still exact, *where maybe not the lowest */
+		for (size_t i = 0; i < b->used; i++)
+			if (chunk_differs(a, b, &b->chunks[i], mirror, where))
+				return true;
+		return false;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < b->used; i++)
+		if (!mirror || changed_pages(&b->chunks[i]))
+			order[n++] = &b->chunks[i];
+	qsort(order, n, sizeof(*order), by_pa);
+	bool differs = false;
+	for (size_t i = 0; i < n && !differs; i++)
+		differs = chunk_differs(a, b, order[i], mirror, where);
+	free(order);
+	return differs;
 }
 
 uint64_t physmem_write_count(const struct physmem *mem)

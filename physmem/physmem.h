@@ -51,7 +51,8 @@ bool physmem_zero(struct physmem *mem, uint64_t pa, uint64_t len);
  * table at once. Non-NULL only if [pa, pa+len) is RAM, lies in one 64 KiB
  * chunk and every 4 KiB page it touches has been written (so the bytes are
  * defined); otherwise NULL and the caller reads another way. Changes
- * nothing; valid until the next write or reset. */
+ * nothing; valid until the next reset, and later writes show through it
+ * (host bytes never move). */
 const void *physmem_view(const struct physmem *mem, uint64_t pa, size_t len);
 
 /* Host pointer to the fully materialised 64 KiB chunk containing pa (which
@@ -65,8 +66,17 @@ void physmem_for_each_chunk(const struct physmem *mem, void (*fn)(void *ctx, uin
 			    void *ctx);
 
 /* Make dst an exact copy of src (banks and contents), reusing dst's host
- * memory. Returns false if host memory ran out (dst is then reset). */
+ * memory. Returns false if host memory ran out (dst is then reset). When
+ * dst is the last copy made of src and neither was reset or dst written
+ * since, only the pages src wrote since are copied (pages of chunks handed
+ * out by physmem_chunk() always are). */
 bool physmem_copy(struct physmem *dst, const struct physmem *src);
+
+/* True if some RAM byte of b reads differently in a (where a is not RAM,
+ * it reads as zero); *where is then the lowest such PA, else 0. When a is
+ * the current copy of b (as physmem_copy() describes), only the pages b
+ * wrote since are compared. */
+bool physmem_differs(const struct physmem *a, const struct physmem *b, uint64_t *where);
 
 /* Number of successful write calls since creation: lets a caller prove that
  * an operation wrote nothing. */

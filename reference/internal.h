@@ -36,12 +36,14 @@ static inline unsigned half_stride(const struct ref_half *half)
 	return half->granule_shift - 3;
 }
 
-static inline unsigned half_level_shift(const struct ref_half *half, int level)
+static inline __attribute__((always_inline)) unsigned half_level_shift(const struct ref_half *half,
+								       int level)
 {
 	return ref_level_shift(half->granule_shift, level);
 }
 
-static inline unsigned half_entries(const struct ref_half *half, int level)
+static inline __attribute__((always_inline)) unsigned half_entries(const struct ref_half *half,
+								   int level)
 {
 	return level == half->start_level ? half->root_entries : 1u << half_stride(half);
 }
@@ -72,7 +74,8 @@ static inline struct table_view table_view_open(const struct ref_regime *regime,
 	return view;
 }
 
-static inline bool table_view_read(const struct table_view *view, unsigned index, uint64_t *desc)
+static inline __attribute__((always_inline)) bool table_view_read(const struct table_view *view,
+								  unsigned index, uint64_t *desc)
 {
 	uint64_t raw;
 
@@ -86,9 +89,43 @@ static inline bool table_view_read(const struct table_view *view, unsigned index
 	*desc = view->regime->big_endian ? __builtin_bswap64(raw) : raw;
 	return true;
 }
-/* Inline: every scan (lint, range walk, BBM) asks this of every entry. */
-static inline enum desc_kind ref_desc_kind(const struct ref_regime *regime,
-					   const struct ref_half *half, uint64_t desc, int level)
+/* The last index in [index, last] such that entries index..it are all 0
+ * (index itself is assumed 0), scanning host bytes where the view has them:
+ * a zero descriptor is invalid in either byte order, and sparse tables are
+ * mostly zeros. */
+static inline __attribute__((always_inline)) unsigned
+table_view_zero_run(const struct table_view *view, unsigned index, unsigned last)
+{
+	if (!view->bytes)
+		return index;
+	const uint8_t *p = view->bytes + (size_t)index * 8;
+	/* Eight entries at a time while they are all zero. */
+	while (last - index >= 8) {
+		uint64_t w[8], any = 0;
+		memcpy(w, p + 8, sizeof(w));
+		for (int i = 0; i < 8; i++)
+			any |= w[i];
+		if (any)
+			break;
+		index += 8;
+		p += 64;
+	}
+	while (index < last) {
+		uint64_t raw;
+		memcpy(&raw, p + 8, 8);
+		if (raw)
+			break;
+		index++;
+		p += 8;
+	}
+	return index;
+}
+
+/* Inline (even at the sanitizer build's -O1): every scan (lint, range walk,
+ * BBM) asks this of every entry. */
+static inline __attribute__((always_inline)) enum desc_kind
+ref_desc_kind(const struct ref_regime *regime, const struct ref_half *half, uint64_t desc,
+	      int level)
 {
 	if (!(desc & DESC_VALID))
 		return DESC_INVALID;

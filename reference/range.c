@@ -97,20 +97,30 @@ static void walk_table(struct range_walk *walk, const struct ref_half *half, boo
 			continue;
 		}
 		switch (ref_desc_kind(regime, half, desc, level)) {
-		case DESC_INVALID:
+		case DESC_INVALID: {
 			/* Sparse tables are mostly invalid entries: take the
 			 * whole run in one interval. */
-			while (index < last_index) {
+			uint64_t run_last = index;
+			for (;;) {
 				uint64_t next;
-				if (!table_view_read(&view, (unsigned)index + 1, &next) ||
+				if (!desc)
+					run_last = table_view_zero_run(&view, (unsigned)run_last,
+								       (unsigned)last_index);
+				if (run_last >= last_index ||
+				    !table_view_read(&view, (unsigned)run_last + 1, &next) ||
 				    ref_desc_kind(regime, half, next, level) != DESC_INVALID)
 					break;
-				index++;
+				run_last++;
+				desc = next;
+			}
+			if (run_last != index) {
+				index = run_last;
 				entry_va = table_va + (index << shift);
 				hi = entry_va + entry_mask < last ? entry_va + entry_mask : last;
 			}
 			emit_fault(walk, lo, hi, REF_FAULT_TRANSLATION, level, upper);
 			continue;
+		}
 		case DESC_IS_TABLE: {
 			uint64_t next = ref_table_addr(half, desc);
 			struct table_acc next_acc = acc;

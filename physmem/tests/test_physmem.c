@@ -125,10 +125,84 @@ static void test_view(void)
 	physmem_free(mem);
 }
 
+/* A copy brought up to date from dirty pages must equal a full copy, and
+ * physmem_differs must see every kind of change since it was made. */
+static void test_incremental(void)
+{
+	struct physmem *mem = physmem_new(), *snap = physmem_new(), *other = physmem_new();
+	const uint64_t base = 0x40000000;
+	uint64_t value, where;
+	CHECK_EQ(physmem_add_bank(mem, base, 0x1000000, NULL), 0);
+	for (uint64_t i = 0; i < 32; i++)
+		CHECK(physmem_write64(mem, base + i * 0x11000, i + 1));
+	CHECK(physmem_copy(snap, mem));
+	CHECK(!physmem_differs(snap, mem, &where));
+	CHECK_EQ(where, 0);
+	/* A write after the copy, then an incremental copy. */
+	CHECK(physmem_write64(mem, base + 5 * 0x11000, 77));
+	CHECK(physmem_differs(snap, mem, &where));
+	CHECK_EQ(where, base + 5 * 0x11000);
+	CHECK(physmem_copy(snap, mem));
+	CHECK(physmem_read64(snap, base + 5 * 0x11000, &value));
+	CHECK_EQ(value, 77);
+	CHECK(physmem_read64(snap, base + 6 * 0x11000, &value));
+	CHECK_EQ(value, 7);
+	CHECK(!physmem_differs(snap, mem, &where));
+	/* The lowest difference wins, whatever order the chunks were made in. */
+	CHECK(physmem_write64(mem, base + 0xff0000, 1));
+	CHECK(physmem_write64(mem, base + 0x20008, 2));
+	CHECK(physmem_differs(snap, mem, &where));
+	CHECK_EQ(where, base + 0x20008);
+	CHECK(physmem_copy(snap, mem));
+	/* Writes through a host pointer are not seen one by one: the chunk is
+	 * compared and copied whole from then on. */
+	uint8_t *host = physmem_chunk(mem, base + 0x30000);
+	CHECK(physmem_copy(snap, mem));
+	CHECK(!physmem_differs(snap, mem, &where));
+	if (host)
+		host[0x4321] = 9;
+	CHECK(physmem_differs(snap, mem, &where));
+	CHECK_EQ(where, base + 0x34321);
+	CHECK(physmem_copy(snap, mem));
+	CHECK(physmem_read(snap, base + 0x34321, &value, 1));
+	CHECK_EQ(value & 0xff, 9);
+	/* Writing the copy, or copying mem elsewhere, ends the mirror: the
+	 * next copy and comparison are whole, and still right. */
+	CHECK(physmem_write64(snap, base + 8, 5));
+	CHECK(physmem_differs(snap, mem, &where));
+	CHECK_EQ(where, base + 8);
+	CHECK(physmem_copy(snap, mem));
+	CHECK(!physmem_differs(snap, mem, &where));
+	CHECK(physmem_copy(other, mem));
+	CHECK(physmem_write64(mem, base + 0x100, 3));
+	CHECK(physmem_differs(snap, mem, &where)); /* snap is not current, other is */
+	CHECK_EQ(where, base + 0x100);
+	CHECK(physmem_differs(other, mem, &where));
+	CHECK(physmem_copy(snap, mem));
+	CHECK(physmem_read64(snap, base + 0x100, &value));
+	CHECK_EQ(value, 3);
+	CHECK(physmem_read64(snap, base + 8, &value));
+	CHECK_EQ(value, 0);
+	/* A reset of the source starts over. */
+	physmem_reset(mem);
+	CHECK_EQ(physmem_add_bank(mem, base, 0x1000000, NULL), 0);
+	CHECK(physmem_write64(mem, base + 0x200, 4));
+	CHECK(physmem_copy(snap, mem));
+	CHECK(physmem_read64(snap, base + 5 * 0x11000, &value));
+	CHECK_EQ(value, 0);
+	CHECK(physmem_read64(snap, base + 0x200, &value));
+	CHECK_EQ(value, 4);
+	CHECK(!physmem_differs(snap, mem, &where));
+	physmem_free(other);
+	physmem_free(snap);
+	physmem_free(mem);
+}
+
 int main(void)
 {
 	test_banks();
 	test_access();
 	test_view();
+	test_incremental();
 	return check_report("test_physmem");
 }
