@@ -943,8 +943,9 @@ int cmd_run(int argc, char **argv)
 			return rc;
 		if (!cli_user_target(user_target_dir, &targets[ntargets]))
 			return cli_error("internal: this pgdfuzz has no target built in");
-		snprintf(fuzzers, sizeof(fuzzers), "%s", targets[ntargets].binary);
-		snprintf(fast, sizeof(fast), "%s", targets[ntargets].fast_binary);
+		if (cli_pathf(fuzzers, sizeof(fuzzers), "%s", targets[ntargets].binary) ||
+		    cli_pathf(fast, sizeof(fast), "%s", targets[ntargets].fast_binary))
+			return cli_error("%s: the target's build path is too long", target_dir);
 		ntargets++;
 	} else if (kernel_dir) {
 		if (engine == CLI_AFL)
@@ -1075,16 +1076,17 @@ int cmd_run(int argc, char **argv)
 		stats[i].harness = targets[i].harness;
 		stats[i].name = targets[i].name;
 		stats[i].doing = "waiting";
-		snprintf(w->dir, sizeof(w->dir), "%s/%s", out, name);
-		snprintf(w->corpus, sizeof(w->corpus), "%s/%s/corpus", out, name);
-		snprintf(w->logs, sizeof(w->logs), "%s/%s/logs", out, name);
 		/* The judging build's artifacts where they always were; the
 		 * fast build's in a folder of their own (reproduced on the
 		 * judging build before they count). */
-		snprintf(w->artifacts[CLI_BUILD_JUDGE], sizeof(w->artifacts[0]), "%s/%s/artifacts",
-			 out, name);
-		snprintf(w->artifacts[CLI_BUILD_FAST], sizeof(w->artifacts[0]),
-			 "%s/%s/artifacts/fast", out, name);
+		if (cli_pathf(w->dir, sizeof(w->dir), "%s/%s", out, name) ||
+		    cli_pathf(w->corpus, sizeof(w->corpus), "%s/%s/corpus", out, name) ||
+		    cli_pathf(w->logs, sizeof(w->logs), "%s/%s/logs", out, name) ||
+		    cli_pathf(w->artifacts[CLI_BUILD_JUDGE], sizeof(w->artifacts[0]),
+			      "%s/%s/artifacts", out, name) ||
+		    cli_pathf(w->artifacts[CLI_BUILD_FAST], sizeof(w->artifacts[0]),
+			      "%s/%s/artifacts/fast", out, name))
+			return cli_error("%s: --out path too long", out);
 		cli_mkdirs(w->corpus);
 		cli_mkdirs(w->logs);
 		cli_mkdirs(w->artifacts[CLI_BUILD_FAST]);
@@ -1157,8 +1159,8 @@ int cmd_run(int argc, char **argv)
 		bool schedulable = !interrupted && remaining >= 1;
 		for (int k = 0; k < jobs && schedulable; k++) {
 			struct slot *s = &slots[k];
-			size_t i;
-			int b;
+			size_t i = 0;
+			int b = 0;
 			if (s->pid > 0 || !pick_next(workers, ntargets, elapsed, &i, &b))
 				continue;
 			struct worker *w = &workers[i];
@@ -1436,7 +1438,10 @@ int cmd_run(int argc, char **argv)
 		char merged[PATH_MAX + 64], *binary = workers[i].fast_binary[0]
 							  ? workers[i].fast_binary
 							  : targets[i].binary;
-		snprintf(merged, sizeof(merged), "%s/corpus/%s", out, name);
+		if (cli_pathf(merged, sizeof(merged), "%s/corpus/%s", out, name)) {
+			cli_error("%s: --out path too long to merge %s", out, name);
+			continue;
+		}
 		cli_mkdirs(merged);
 		printf("pgdfuzz: merging the %s corpus (%zu/%zu)\n", name, i + 1, ntargets);
 		fflush(stdout);

@@ -29,6 +29,10 @@ int cmd_merge(int argc, char **argv);
 /* Prints "pgdfuzz: <message>" to stderr and returns CLI_USAGE_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* snprintf for paths: 0, or -1 when the result would not fit (a path too
+ * long must be an error, not a truncated path). */
+int cli_pathf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* ---- processes --------------------------------------------------------- */
 
 /* Start argv in a process group of its own, with stdout and stderr appended

@@ -225,7 +225,9 @@ static void add_flaky(struct cli_groups *groups, const char *file, const char *s
 	size_t i = groups->nflaky++;
 	snprintf(groups->flaky[i], PATH_MAX, "%.*s", PATH_MAX - 1, file);
 	snprintf(groups->flaky_signature[i], sizeof(groups->flaky_signature[0]), "%s", signature);
-	snprintf(groups->flaky_reason[i], sizeof(groups->flaky_reason[0]), "%s%s", reason,
+	/* The reason is bounded so its suffix always fits. */
+	snprintf(groups->flaky_reason[i], sizeof(groups->flaky_reason[0]), "%.*s%s",
+		 (int)sizeof(groups->flaky_reason[0]) - 24, reason,
 		 groups->filing_earlier ? "; from an earlier run" : "");
 }
 

@@ -363,8 +363,8 @@ static bool kernel_build_fresh(const char *kdir, const char *src, const char *ba
 		return false;
 	char name[64];
 	for (size_t i = 0; word_at(backends, ";", i, name, sizeof(name)); i++) {
-		snprintf(path, sizeof(path), "%s/kernel/fuzz_kernel_%s", kdir, name);
-		if (access(path, X_OK))
+		if (cli_pathf(path, sizeof(path), "%s/kernel/fuzz_kernel_%s", kdir, name) ||
+		    access(path, X_OK))
 			return false;
 	}
 	return true;
@@ -389,10 +389,10 @@ static int build_and_exec(const char *src)
 	/* $PGDFUZZ_KERNEL_BUILDS holds the kernel builds (default: the
 	 * source tree's build/), e.g. for a read-only checkout. */
 	const char *builds = getenv("PGDFUZZ_KERNEL_BUILDS");
-	if (builds && *builds)
-		snprintf(kdir, sizeof(kdir), "%s/kernel-%s", builds, base);
-	else
-		snprintf(kdir, sizeof(kdir), "%s/build/kernel-%s", PGDFUZZ_SOURCE_DIR, base);
+	if (builds && *builds
+		? cli_pathf(kdir, sizeof(kdir), "%s/kernel-%s", builds, base)
+		: cli_pathf(kdir, sizeof(kdir), "%s/build/kernel-%s", PGDFUZZ_SOURCE_DIR, base))
+		return cli_error("%s: the kernel build directory's path is too long", src);
 	snprintf(log, sizeof(log), "%s/pgdfuzz-kernel-build.log", kdir);
 	if (cli_mkdirs(kdir))
 		return cli_error("%s: cannot create the kernel build directory", kdir);

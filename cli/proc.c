@@ -25,6 +25,15 @@ int cli_error(const char *fmt, ...)
 	return CLI_USAGE_ERROR;
 }
 
+int cli_pathf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 static void child_env(char *const env_extra[])
 {
 	for (size_t i = 0; env_extra && env_extra[i]; i++)
