@@ -57,7 +57,8 @@ static int add_dir(const char *dir)
 	}
 	closedir(d);
 	/* readdir order depends on the file system: sort per directory. */
-	qsort(inputs + first, ninputs - first, sizeof(*inputs), by_name);
+	if (ninputs > first) /* inputs is still NULL when nothing was loaded */
+		qsort(inputs + first, ninputs - first, sizeof(*inputs), by_name);
 	return 0;
 }
 

@@ -15,6 +15,10 @@
 #define SLAB_CHUNKS 64u
 #define MAX_SLABS   (MAX_CHUNKS / SLAB_CHUNKS)
 
+/* Descriptor-sized host accesses. Not memcpy: the sanitizer build (-O1)
+ * turns that into a checked library call per access. */
+typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+
 struct chunk {
 	uint64_t pa;
 	uint8_t *host;
@@ -337,7 +341,7 @@ bool physmem_read64(const struct physmem *mem, uint64_t pa, uint64_t *value)
 		const struct chunk *c = lookup(mem, pa & ~(PHYSMEM_CHUNK - 1));
 		unsigned page = (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE);
 		if (c && (c->live & (1u << page)))
-			memcpy(value, c->host + (pa & (PHYSMEM_CHUNK - 1)), 8);
+			*value = *(const bytes64 *)(c->host + (pa & (PHYSMEM_CHUNK - 1)));
 		else
 			*value = 0;
 		return true;
@@ -373,7 +377,7 @@ bool physmem_write64(struct physmem *mem, uint64_t pa, uint64_t value)
 		if (!c)
 			return false;
 		make_live(c, (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE));
-		memcpy(c->host + (pa & (PHYSMEM_CHUNK - 1)), &value, 8);
+		*(bytes64 *)(c->host + (pa & (PHYSMEM_CHUNK - 1))) = value;
 		return true;
 	}
 	return physmem_write(mem, pa, &value, 8);

@@ -78,9 +78,7 @@ static void compare(struct bbm *bbm, const struct ref_half *half, int level, uin
 
 	for (unsigned i = 0; i < entries && !bbm->stop; i++) {
 		if (same) {
-			uint64_t raw;
-			memcpy(&raw, old_view.bytes + (size_t)i * 8, 8);
-			if (!raw)
+			if (!ref_load64(old_view.bytes + (size_t)i * 8))
 				continue;
 		}
 		uint64_t before_pa = before_table + i * 8, after_pa = after_table + i * 8;
