@@ -98,6 +98,10 @@ static int check_range(const struct pgd_tree *tree, uint64_t *va, uint64_t *pa, 
 	return PGD_OK;
 }
 
+/* A descriptor load from host bytes; memcpy would be a checked call per
+ * descriptor in the sanitizer build (-O1). */
+typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+
 /* ---- map --------------------------------------------------------------- */
 
 struct map_ctx {
@@ -148,9 +152,13 @@ static bool group_is_contiguous(struct map_ctx *ctx, const struct pgd_visit *v)
 	 * leaf kept to avoid break-before-make) would break the group. */
 	uint64_t first_desc = v->table_pa + 8ULL * (v->index & ~(members - 1));
 	uint64_t group_pa = ctx->pa + (group_va - ctx->va);
+	/* The group's descriptors at once where physmem has them. */
+	const uint8_t *group = physmem_view(ctx->tree->mem, first_desc, 8ULL * members);
 	for (unsigned i = 0; i < members; i++) {
 		uint64_t desc;
-		if (!physmem_read64(ctx->tree->mem, first_desc + 8ULL * i, &desc))
+		if (group)
+			desc = *(const bytes64 *)(group + 8ULL * i);
+		else if (!physmem_read64(ctx->tree->mem, first_desc + 8ULL * i, &desc))
 			return false;
 		uint64_t want =
 		    leaf_desc(geo, v->level, group_pa + i * v->entry_size, ctx->prot) | PGD_CONT;
