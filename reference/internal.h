@@ -64,6 +64,18 @@ static inline __attribute__((always_inline)) uint64_t ref_load64(const uint8_t *
 	return *(const ref_bytes64 *)p;
 }
 
+/* ref_attrs_equal, inline for the range walk's merge of every piece. */
+static inline __attribute__((always_inline)) bool attrs_equal(const struct ref_attrs *a,
+							      const struct ref_attrs *b)
+{
+	return a->attr_index == b->attr_index && a->mair_attr == b->mair_attr &&
+	       a->memtype == b->memtype && a->sh == b->sh && a->ap == b->ap &&
+	       a->table_ap == b->table_ap && a->table_pxn == b->table_pxn &&
+	       a->table_uxn == b->table_uxn && a->ng == b->ng && a->af == b->af &&
+	       a->dbm == b->dbm && a->contiguous == b->contiguous && a->pxn == b->pxn &&
+	       a->uxn == b->uxn && a->perms == b->perms;
+}
+
 struct table_view {
 	const struct ref_regime *regime;
 	const struct ref_mem *mem;

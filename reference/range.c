@@ -32,7 +32,7 @@ static bool mergeable(const struct ref_interval *a, const struct ref_interval *b
 	if (!a->has_leaf)
 		return true;
 	return a->upper == b->upper && a->block_shift == b->block_shift &&
-	       a->pa + a->size == b->pa && ref_attrs_equal(&a->attrs, &b->attrs);
+	       a->pa + a->size == b->pa && attrs_equal(&a->attrs, &b->attrs);
 }
 
 static void emit(struct range_walk *walk, const struct ref_interval *piece)

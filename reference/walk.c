@@ -147,12 +147,7 @@ unsigned ref_fault_status(enum ref_fault fault, int level)
 
 bool ref_attrs_equal(const struct ref_attrs *a, const struct ref_attrs *b)
 {
-	return a->attr_index == b->attr_index && a->mair_attr == b->mair_attr &&
-	       a->memtype == b->memtype && a->sh == b->sh && a->ap == b->ap &&
-	       a->table_ap == b->table_ap && a->table_pxn == b->table_pxn &&
-	       a->table_uxn == b->table_uxn && a->ng == b->ng && a->af == b->af &&
-	       a->dbm == b->dbm && a->contiguous == b->contiguous && a->pxn == b->pxn &&
-	       a->uxn == b->uxn && a->perms == b->perms;
+	return attrs_equal(a, b);
 }
 
 uint64_t ref_attrs_prot(const struct ref_attrs *attrs)
