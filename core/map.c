@@ -100,7 +100,7 @@ static int check_range(const struct pgd_tree *tree, uint64_t *va, uint64_t *pa, 
 
 /* A descriptor load from host bytes; memcpy would be a checked call per
  * descriptor in the sanitizer build (-O1). */
-typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+typedef uint64_t bytes64 __attribute__((may_alias));
 
 /* ---- map --------------------------------------------------------------- */
 

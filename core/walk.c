@@ -5,7 +5,7 @@
 
 /* An 8-byte load from host bytes. Not memcpy: the sanitizer build (-O1)
  * turns that into a checked library call per descriptor. */
-typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+typedef uint64_t bytes64 __attribute__((may_alias));
 
 struct walker {
 	const struct pgd_tree *tree;

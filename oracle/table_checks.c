@@ -25,7 +25,7 @@ typedef int (*table_fn)(void *ctx, const struct table_visit *t);
  * cycles); the budget bounds the work anyway. */
 /* A descriptor load from host bytes; memcpy would be a checked call per
  * descriptor in the sanitizer build (-O1). */
-typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+typedef uint64_t bytes64 __attribute__((may_alias));
 
 static int visit_tables(const struct ref_regime *regime, uint64_t table_pa, int level,
 			uint64_t base_va, unsigned entries, unsigned granule_shift, table_fn fn,

@@ -17,7 +17,7 @@
 
 /* Descriptor-sized host accesses. Not memcpy: the sanitizer build (-O1)
  * turns that into a checked library call per access. */
-typedef uint64_t bytes64 __attribute__((may_alias, aligned(1)));
+typedef uint64_t bytes64 __attribute__((may_alias));
 
 struct chunk {
 	uint64_t pa;

@@ -58,7 +58,7 @@ bool ref_read_desc(const struct ref_regime *regime, const struct ref_mem *mem, u
  * cheap. */
 /* An 8-byte load from host bytes. Not memcpy: the sanitizer build (-O1)
  * turns that into a checked library call per descriptor. */
-typedef uint64_t ref_bytes64 __attribute__((may_alias, aligned(1)));
+typedef uint64_t ref_bytes64 __attribute__((may_alias));
 static inline __attribute__((always_inline)) uint64_t ref_load64(const uint8_t *p)
 {
 	return *(const ref_bytes64 *)p;
