@@ -98,10 +98,6 @@ static int check_range(const struct pgd_tree *tree, uint64_t *va, uint64_t *pa, 
 	return PGD_OK;
 }
 
-/* A descriptor load from host bytes; memcpy would be a checked call per
- * descriptor in the sanitizer build (-O1). */
-typedef uint64_t bytes64 __attribute__((may_alias));
-
 /* ---- map --------------------------------------------------------------- */
 
 struct map_ctx {
@@ -157,7 +153,7 @@ static bool group_is_contiguous(struct map_ctx *ctx, const struct pgd_visit *v)
 	for (unsigned i = 0; i < members; i++) {
 		uint64_t desc;
 		if (group)
-			desc = *(const bytes64 *)(group + 8ULL * i);
+			desc = physmem_load64(group + 8ULL * i);
 		else if (!physmem_read64(ctx->tree->mem, first_desc + 8ULL * i, &desc))
 			return false;
 		uint64_t want =

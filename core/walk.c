@@ -3,10 +3,6 @@
 #include "internal.h"
 #include "physmem.h"
 
-/* An 8-byte load from host bytes. Not memcpy: the sanitizer build (-O1)
- * turns that into a checked library call per descriptor. */
-typedef uint64_t bytes64 __attribute__((may_alias));
-
 struct walker {
 	const struct pgd_tree *tree;
 	pgd_visitor visitor;
@@ -44,7 +40,7 @@ static bool read_desc(const struct walker *w, uint64_t table_pa, unsigned index,
 	if (!view->bytes)
 		return physmem_read64(w->tree->mem, table_pa + 8ULL * index, desc);
 	/* physmem keeps descriptors little-endian, as the host reads them. */
-	*desc = *(const bytes64 *)(view->bytes + 8ULL * (index - view->lo));
+	*desc = physmem_load64(view->bytes + 8ULL * (index - view->lo));
 	return true;
 }
 
@@ -64,12 +60,12 @@ static unsigned next_present(const struct walker *w, uint64_t table_pa, unsigned
 		for (; view->hi - index >= 8; index += 8, p += 64) {
 			uint64_t any = 0;
 			for (int i = 0; i < 8; i++)
-				any |= *(const bytes64 *)(p + 8 * i);
+				any |= physmem_load64(p + 8 * i);
 			if (any)
 				break;
 		}
 		for (; index <= view->hi; index++, p += 8) {
-			if (*(const bytes64 *)p)
+			if (physmem_load64(p))
 				return index;
 		}
 	}

@@ -23,10 +23,6 @@ typedef int (*table_fn)(void *ctx, const struct table_visit *t);
  * table's address comes from the reference walk of the entry's first VA, so
  * descriptor decoding stays the reference's. Run after lint is clean (no
  * cycles); the budget bounds the work anyway. */
-/* A descriptor load from host bytes; memcpy would be a checked call per
- * descriptor in the sanitizer build (-O1). */
-typedef uint64_t bytes64 __attribute__((may_alias));
-
 static int visit_tables(const struct ref_regime *regime, uint64_t table_pa, int level,
 			uint64_t base_va, unsigned entries, unsigned granule_shift, table_fn fn,
 			void *ctx, unsigned *budget)
@@ -40,7 +36,7 @@ static int visit_tables(const struct ref_regime *regime, uint64_t table_pa, int 
 	for (unsigned i = 0; i < entries && level < 3; i++) {
 		struct table_visit t = {.level = level, .desc_pa = table_pa + 8ULL * i};
 		if (view)
-			t.desc = *(const bytes64 *)(view + 8ULL * i);
+			t.desc = physmem_load64(view + 8ULL * i);
 		else if (!regime->mem.read64(regime->mem.ctx, t.desc_pa, &t.desc))
 			return 0; /* lint reports tables outside RAM */
 		if ((t.desc & 3) != 3)
