@@ -477,6 +477,9 @@ bool physmem_copy(struct physmem *dst, const struct physmem *src)
 	for (size_t i = 0; i < src->used; i++)
 		src->chunks[i].dirty = 0;
 	src->copy->copies++;
+	/* dst changed without its own dirty bits knowing: no copy made of
+	 * dst may be brought up to date from them any more. */
+	dst->copy->copies++;
 	dst->copy->mirror.src = src;
 	dst->copy->mirror.src_copy = src->copy->copies;
 	dst->copy->mirror.src_generation = src->generation;

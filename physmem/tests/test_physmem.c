@@ -183,6 +183,18 @@ static void test_incremental(void)
 	CHECK_EQ(value, 3);
 	CHECK(physmem_read64(snap, base + 8, &value));
 	CHECK_EQ(value, 0);
+	/* A copy of a copy: updating the middle one must not leave the last
+	 * one current. */
+	struct physmem *third = physmem_new();
+	CHECK(physmem_copy(other, mem));
+	CHECK(physmem_copy(third, other));
+	CHECK(physmem_write64(mem, base + 0x300, 6));
+	CHECK(physmem_copy(other, mem)); /* incremental */
+	CHECK(physmem_copy(third, other));
+	CHECK(physmem_read64(third, base + 0x300, &value));
+	CHECK_EQ(value, 6);
+	CHECK(!physmem_differs(third, mem, &where));
+	physmem_free(third);
 	/* A reset of the source starts over. */
 	physmem_reset(mem);
 	CHECK_EQ(physmem_add_bank(mem, base, 0x1000000, NULL), 0);
