@@ -15,8 +15,8 @@
 #define SLAB_CHUNKS 64u
 #define MAX_SLABS   (MAX_CHUNKS / SLAB_CHUNKS)
 
-/* Descriptor-sized host accesses. Not memcpy: the sanitizer build (-O1)
- * turns that into a checked library call per access. */
+/* Descriptor-sized host stores (loads: physmem_load64). Not memcpy: the
+ * sanitizer build (-O1) turns that into a checked library call per access. */
 typedef uint64_t bytes64 __attribute__((may_alias));
 
 struct chunk {
@@ -341,7 +341,7 @@ bool physmem_read64(const struct physmem *mem, uint64_t pa, uint64_t *value)
 		const struct chunk *c = lookup(mem, pa & ~(PHYSMEM_CHUNK - 1));
 		unsigned page = (unsigned)((pa & (PHYSMEM_CHUNK - 1)) / PHYSMEM_PAGE);
 		if (c && (c->live & (1u << page)))
-			*value = *(const bytes64 *)(c->host + (pa & (PHYSMEM_CHUNK - 1)));
+			*value = physmem_load64(c->host + (pa & (PHYSMEM_CHUNK - 1)));
 		else
 			*value = 0;
 		return true;

@@ -71,16 +71,8 @@ static void compare(struct bbm *bbm, const struct ref_half *half, int level, uin
 	unsigned shift = half_level_shift(half, level);
 	struct table_view old_view = table_view_open(regime, bbm->before, before_table, entries);
 	struct table_view new_view = table_view_open(regime, bbm->after, after_table, entries);
-	/* Most tables are unchanged by an op: then only their table
-	 * descriptors matter (their tables may have changed). */
-	bool same = old_view.bytes && new_view.bytes &&
-		    !memcmp(old_view.bytes, new_view.bytes, (size_t)entries * 8);
 
 	for (unsigned i = 0; i < entries && !bbm->stop; i++) {
-		if (same) {
-			if (!ref_load64(old_view.bytes + (size_t)i * 8))
-				continue;
-		}
 		uint64_t before_pa = before_table + i * 8, after_pa = after_table + i * 8;
 		uint64_t old, new, old_oa = 0, new_oa = 0;
 		const char *rule = NULL;
