@@ -9,7 +9,7 @@
 #   bench/soak.sh [--minutes N] [--parallel P] [--build DIR] [--out DIR] [TARGET...]
 #
 # TARGET is a harness (builder idmap reloc walker parse) or a kernel backend
-# (kernel_map_range kernel_mmu kernel_trans kernel_reloc, when DIR was
+# (kernel_map_range kernel_mmu kernel_trans kernel_reloc kernel_kvm, when DIR was
 # configured with -DPGDFUZZ_KERNEL_SRC); default: every one DIR has.
 # Defaults: 60 minutes, 2 at a time, DIR build/fuzz, out build/soak.
 # Per target OUT/<target>/ holds rss.csv (minute, rss_mb, execs), the
@@ -42,6 +42,7 @@ esac
 
 binary_of() { # target -> fuzzer path
 	case "$1" in
+	kernel_kvm) echo "$build/kernel/kvm/fuzz_$1" ;;
 	kernel_*) echo "$build/kernel/fuzz_$1" ;;
 	*) echo "$build/fuzz/fuzz_$1" ;;
 	esac
@@ -50,13 +51,14 @@ seeds_of() { # target -> seed directory (the one the kernel tests use)
 	case "$1" in
 	parse) echo "$build/corpus/parse" ;;
 	kernel_reloc) echo "$build/corpus/reloc" ;;
+	kernel_kvm) echo "kernel/kvm/seeds" ;;
 	kernel_trans) echo "$build/corpus/idmap" ;;
 	kernel_*) echo "$build/corpus/builder" ;;
 	*) echo "$build/corpus/$1" ;;
 	esac
 }
 if [ ${#targets[@]} -eq 0 ]; then
-	for t in builder idmap reloc walker parse kernel_map_range kernel_mmu kernel_trans kernel_reloc; do
+	for t in builder idmap reloc walker parse kernel_map_range kernel_mmu kernel_trans kernel_reloc kernel_kvm; do
 		[ -x "$(binary_of "$t")" ] && targets+=("$t")
 	done
 fi
@@ -139,14 +141,17 @@ for t in "${targets[@]}"; do
 			s = (k > 1 && k * sxx - sx * sx > 0) ? (k * sxy - sx * sy) / (k * sxx - sx * sx) : 0
 			printf "%d %d %.0f\n", m[n], peak, s
 		}' "$dir/rss.csv")
-	goal=yes
-	[ "$peak" -lt 1024 ] || goal="no: peak RSS"
-	awk -v s="$slope" -v p="$peak" 'BEGIN { exit !(s > 0.05 * p) }' && goal="no: RSS grows"
-	[ "$leaks" -eq 0 ] || goal="no: leak"
+	# Every goal the row misses, not only the last one.
+	missed=()
+	[ "$peak" -lt 1024 ] || missed+=("peak RSS")
+	awk -v s="$slope" -v p="$peak" 'BEGIN { exit !(s > 0.05 * p) }' && missed+=("RSS grows")
+	[ "$leaks" -eq 0 ] || missed+=("leak")
 	[ "$timeouts" -eq 0 ] && awk -v s="${slowest:-0}" 'BEGIN { exit !(s < 1) }' ||
-		goal="no: input over 1 s"
-	[ "$crashes" -eq 0 ] || goal="no: crash"
-	[ "$ran" -ge $((minutes - 1)) ] || goal="no: stopped at minute $ran (exit $(cat "$dir/status"))"
+		missed+=("input over 1 s")
+	[ "$crashes" -eq 0 ] || missed+=("crash")
+	[ "$ran" -ge $((minutes - 1)) ] || missed+=("stopped at minute $ran (exit $(cat "$dir/status"))")
+	goal=yes
+	[ ${#missed[@]} -eq 0 ] || goal="no: $(IFS=,; echo "${missed[*]}" | sed 's/,/, /g')"
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$ran" "${execs:-0}" "$peak" \
 		"$slope" "${slowest:--}" "$timeouts" "$leaks" "$crashes" "$goal"
 done
