@@ -22,6 +22,12 @@ static inline unsigned hyp_entries(const struct ref_hyp_regime *regime, int leve
 
 bool hyp_read_desc(const struct ref_hyp_regime *regime, const struct ref_mem *mem, uint64_t pa,
 		   uint64_t *desc);
+/* The first index in [i, n) whose entry is non-zero, else n. */
+unsigned hyp_skip_zeros(const uint64_t *descs, unsigned i, unsigned n);
+/* A whole table into descs (0 for an entry that cannot be read): one
+ * mem->table lookup when the memory offers it, else entry by entry. */
+void hyp_read_table(const struct ref_hyp_regime *regime, uint64_t pa, unsigned entries,
+		    uint64_t *descs);
 bool hyp_block_allowed(const struct ref_hyp_regime *regime, int level);
 enum desc_kind hyp_desc_kind(const struct ref_hyp_regime *regime, uint64_t desc, int level);
 uint64_t hyp_table_addr(const struct ref_hyp_regime *regime, uint64_t desc);

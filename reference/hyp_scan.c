@@ -262,8 +262,8 @@ static void lint_cont(struct hyp_lint *lint, int level, uint64_t table, uint64_t
 		int lead_index = -1;
 
 		for (unsigned i = start; i < start + group && i < entries; i++)
-			if (hyp_desc_kind(regime, descs[i], level) == DESC_IS_LEAF &&
-			    (descs[i] & DESC_CONT)) {
+			if ((descs[i] & (DESC_VALID | DESC_CONT)) == (DESC_VALID | DESC_CONT) &&
+			    hyp_desc_kind(regime, descs[i], level) == DESC_IS_LEAF) {
 				lead_index = (int)i;
 				break;
 			}
@@ -318,18 +318,20 @@ static void lint_table(struct hyp_lint *lint, int level, uint64_t table, uint64_
 	unsigned shift = hyp_level_shift(regime, level);
 	uint64_t *descs = lint->buf[lint->depth];
 
-	for (unsigned i = 0; i < entries; i++)
-		if (!hyp_read_desc(regime, &regime->mem, table + i * 8, &descs[i]))
-			descs[i] = 0;
+	hyp_read_table(regime, table, entries, descs);
 	lint->path[lint->depth] = table;
 	for (unsigned i = 0; i < entries && !lint->stop; i++) {
+		i = hyp_skip_zeros(descs, i, entries); /* sparse tables: mostly zeros */
+		if (i >= entries)
+			break;
 		uint64_t desc = descs[i], desc_pa = table + i * 8;
+
+		if (!(desc & DESC_VALID))
+			continue;
 		uint64_t ia = table_ia + ((uint64_t)i << shift);
 		enum desc_kind kind = hyp_desc_kind(regime, desc, level);
 		uint64_t bits;
 
-		if (!(desc & DESC_VALID))
-			continue;
 		if (kind == DESC_INVALID) {
 			report(lint, REF_LINT_BLOCK_LEVEL, ia, level, desc_pa, desc, 0);
 			continue;
@@ -409,21 +411,25 @@ int ref_hyp_lint(const struct ref_hyp_regime *regime, ref_finding_fn fn, void *c
 		report(&lint, REF_LINT_TABLE_NOT_RAM, 0, regime->start_level, root, 0, root);
 		return lint.stop;
 	}
-	/* A short root in its own page: the rest of the page must be zero. */
-	if (!(root & (granule - 1)) && root_bytes < granule && in_ram(regime, root, granule)) {
-		for (uint64_t pa = root + root_bytes; pa < root + granule && !lint.stop; pa += 8) {
-			uint64_t desc;
-			if (hyp_read_desc(regime, &regime->mem, pa, &desc) && desc)
-				report(&lint, REF_LINT_ROOT_BEYOND, 0, regime->start_level, pa,
-				       desc, (pa - root) / 8);
-		}
-	}
 	/* The root may hold 16 concatenated 64K tables: size buffers to it. */
 	size_t cap = regime->root_entries > 8192 ? regime->root_entries : 8192;
 	for (int i = 0; i < REF_MAX_STEPS; i++) {
 		lint.buf[i] = malloc(cap * sizeof(uint64_t));
 		if (!lint.buf[i])
 			lint.nomem = true;
+	}
+	/* A short root in its own page: the rest of the page must be zero. */
+	if (!lint.nomem && !(root & (granule - 1)) && root_bytes < granule &&
+	    in_ram(regime, root, granule)) {
+		unsigned n = (unsigned)(granule / 8), i = regime->root_entries;
+		uint64_t *page = lint.buf[0];
+
+		hyp_read_table(regime, root, n, page);
+		while (!lint.stop && (i = hyp_skip_zeros(page, i, n)) < n) {
+			report(&lint, REF_LINT_ROOT_BEYOND, 0, regime->start_level, root + i * 8ULL,
+			       page[i], i);
+			i++;
+		}
 	}
 	if (!lint.nomem && !lint.stop) {
 		/* The root counts as visited: a table pointing back is a cycle. */

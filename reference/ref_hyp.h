@@ -29,8 +29,8 @@
  * OAsize = min(PS, PAMax), Address size faults for roots, tables and
  * outputs, external aborts on unreadable descriptors, the TnSZ policy, the
  * Contiguous bit as a hint that lint checks. The range walk, like stage
- * 1's, does not apply TBI. ref_mem.table is not used (reads go entry by
- * entry through read64). */
+ * 1's, does not apply TBI. ref_mem.table, when given, speeds up lint's
+ * table reads; the walks read entry by entry through read64. */
 #ifndef PGDFUZZ_REF_HYP_H
 #define PGDFUZZ_REF_HYP_H
 
