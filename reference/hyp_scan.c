@@ -411,12 +411,26 @@ int ref_hyp_lint(const struct ref_hyp_regime *regime, ref_finding_fn fn, void *c
 		report(&lint, REF_LINT_TABLE_NOT_RAM, 0, regime->start_level, root, 0, root);
 		return lint.stop;
 	}
-	/* The root may hold 16 concatenated 64K tables: size buffers to it. */
+	/* One table's entries per level, kept between calls and grown when
+	 * needed (the root may hold 16 concatenated 64K tables): the KVM
+	 * harness lints after every operation, and fresh buffers each time
+	 * were page faults (so, like ref_lint, this is not reentrant). */
+	static uint64_t *buffers[REF_MAX_STEPS];
+	static size_t capacity;
 	size_t cap = regime->root_entries > 8192 ? regime->root_entries : 8192;
+	if (cap > capacity) {
+		for (int i = 0; i < REF_MAX_STEPS; i++) {
+			free(buffers[i]);
+			buffers[i] = malloc(cap * sizeof(uint64_t));
+		}
+		capacity = cap;
+	}
 	for (int i = 0; i < REF_MAX_STEPS; i++) {
-		lint.buf[i] = malloc(cap * sizeof(uint64_t));
-		if (!lint.buf[i])
+		lint.buf[i] = buffers[i];
+		if (!lint.buf[i]) {
 			lint.nomem = true;
+			capacity = 0; /* try again next time */
+		}
 	}
 	/* A short root in its own page: the rest of the page must be zero. */
 	if (!lint.nomem && !(root & (granule - 1)) && root_bytes < granule &&
@@ -439,8 +453,6 @@ int ref_hyp_lint(const struct ref_hyp_regime *regime, ref_finding_fn fn, void *c
 			lint_table(&lint, regime->start_level, root, 0);
 	}
 	ret = lint.nomem ? -1 : lint.stop;
-	for (int i = 0; i < REF_MAX_STEPS; i++)
-		free(lint.buf[i]);
 	pa_set_free(&lint.visited);
 	return ret;
 }

@@ -275,7 +275,9 @@ struct ref_finding {
 typedef int (*ref_finding_fn)(void *ctx, const struct ref_finding *finding);
 
 /* Lint both halves (skipping EPD-disabled ones). Returns 0, the callback's
- * stop value, or -1 if the visited-table set could not be allocated. */
+ * stop value, or -1 if the visited-table set could not be allocated. Keeps
+ * its table buffers between calls, so it is not reentrant (a callback must
+ * not lint) nor thread-safe. */
 int ref_lint(const struct ref_regime *regime, ref_finding_fn fn, void *ctx);
 const char *ref_lint_kind_name(enum ref_lint_kind kind);
 

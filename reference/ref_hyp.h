@@ -155,7 +155,7 @@ int ref_hyp_range_walk(const struct ref_hyp_regime *regime, uint64_t first, uint
  * REF_LINT_RES1 (EL2 leaf AP[1] clear) and uses REF_LINT_MAIR_RESERVED for
  * reserved MAIR_EL2 bytes and stage 2 MemAttr encodings (detail = the MAIR
  * byte or the MemAttr). Returns 0, the callback's stop value, or -1 when
- * memory ran out. */
+ * memory ran out. Like ref_lint, not reentrant nor thread-safe. */
 int ref_hyp_lint(const struct ref_hyp_regime *regime, ref_finding_fn fn, void *ctx);
 
 /* Break-before-make between two table states under the same registers, as
