@@ -42,7 +42,6 @@ esac
 
 binary_of() { # target -> fuzzer path
 	case "$1" in
-	kernel_kvm) echo "$build/kernel/kvm/fuzz_$1" ;;
 	kernel_*) echo "$build/kernel/fuzz_$1" ;;
 	*) echo "$build/fuzz/fuzz_$1" ;;
 	esac

@@ -84,6 +84,7 @@ struct cli_target {
 	const char *target_dir; /* --target DIR, NULL otherwise */
 	/* --target DIR: the fuzzer's fast variant (no sanitizers), "" if none. */
 	char fast_binary[PATH_MAX];
+	bool not_cases; /* its inputs do not decode as cases (kernel-kvm) */
 };
 
 /* The directory holding fuzz_<harness> binaries for an engine: --fuzzers,
@@ -117,10 +118,12 @@ extern char **cli_argv;
  * why and returns CLI_USAGE_ERROR. */
 int cli_kernel_enter(const char *dir, char *src, size_t len);
 /* The kernel backends this binary was built with ("map_range", ...), and the
- * case harness each one's inputs decode as. */
+ * case harness each one's inputs decode as. kvm's inputs are not cases:
+ * they drive its own operation sequences (kernel/kvm/kvm_judge.h). */
 size_t cli_kernel_backend_count(void);
 const char *cli_kernel_backend(size_t index);
 enum case_harness cli_kernel_backend_harness(const char *backend);
+bool cli_kernel_backend_takes_cases(const char *backend);
 /* True if name is a configuration of some backend of this build ("4k-48",
  * reloc's "4k"); names lists them all, per backend. */
 bool cli_kernel_config_valid(const char *name, char *names, size_t len);

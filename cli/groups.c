@@ -529,8 +529,10 @@ void cli_minimize_groups(struct cli_groups *groups, enum cli_engine engine, cons
 		struct pgd_case c;
 		char text[PATH_MAX + 8], err[256];
 		snprintf(text, sizeof(text), "%s/%s.txt", out_dir, name);
-		/* The reproducer is what the harness binary ran: any bytes. */
-		if (!case_load_fuzzer_input(g->minimized, g->harness, &c, err, sizeof(err)))
+		/* The reproducer is what the harness binary ran: any bytes. A
+		 * target whose inputs are not cases has no text form. */
+		if (!g->target->not_cases &&
+		    !case_load_fuzzer_input(g->minimized, g->harness, &c, err, sizeof(err)))
 			case_save_text(text, &c, err, sizeof(err));
 	}
 }

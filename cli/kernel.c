@@ -31,9 +31,9 @@ char **cli_argv;
 
 /* The files the backends are built from: a tree with none of them is not
  * worth a build. */
-static const char *const tree_files[] = {"arch/arm64/kernel/pi/map_range.c", "arch/arm64/mm/mmu.c",
-					 "arch/arm64/mm/trans_pgd.c",
-					 "arch/arm64/kernel/relocate_kernel.S"};
+static const char *const tree_files[] = {
+    "arch/arm64/kernel/pi/map_range.c", "arch/arm64/mm/mmu.c", "arch/arm64/mm/trans_pgd.c",
+    "arch/arm64/kernel/relocate_kernel.S", "arch/arm64/kvm/hyp/pgtable.c"};
 
 /* ---- what this binary was built with ------------------------------------- */
 
@@ -104,6 +104,11 @@ enum case_harness cli_kernel_backend_harness(const char *backend)
 					   : CASE_HARNESS_BUILDER;
 }
 
+bool cli_kernel_backend_takes_cases(const char *backend)
+{
+	return strcmp(backend, "kvm") != 0;
+}
+
 bool cli_kernel_config_valid(const char *name, char *names, size_t len)
 {
 	char configs[1024];
@@ -164,8 +169,14 @@ bool cli_kernel_target(const char *backend, const char *src, struct cli_target *
 			 t->binary, build, backend);
 		return false;
 	}
-	snprintf(t->seeds, sizeof(t->seeds), "%.*s/corpus/%s", PATH_MAX - 64, build,
-		 case_harness_name(t->harness));
+	/* kvm's seeds are its own (kernel/kvm/seeds), the others' the binary
+	 * cases of their harness. */
+	t->not_cases = !cli_kernel_backend_takes_cases(backend);
+	if (t->not_cases)
+		cli_project_file("kernel/kvm/seeds", t->seeds, sizeof(t->seeds));
+	else
+		snprintf(t->seeds, sizeof(t->seeds), "%.*s/corpus/%s", PATH_MAX - 64, build,
+			 case_harness_name(t->harness));
 	if (stat(t->seeds, &st) || !S_ISDIR(st.st_mode))
 		t->seeds[0] = '\0';
 	return true;
@@ -497,8 +508,9 @@ int cli_kernel_enter(const char *dir, char *src, size_t len)
 	}
 	if (!linux_tree)
 		return cli_error("--kernel-src %s: not a Linux tree with the arm64 page-table code "
-				 "(none of %s, %s, %s, %s is there)",
-				 dir, tree_files[0], tree_files[1], tree_files[2], tree_files[3]);
+				 "(none of %s, %s, %s, %s, %s is there)",
+				 dir, tree_files[0], tree_files[1], tree_files[2], tree_files[3],
+				 tree_files[4]);
 	snprintf(src, len, "%s", real);
 #ifdef PGDFUZZ_KERNEL_TREE
 	char built[PATH_MAX];

@@ -54,7 +54,7 @@ static int usage(FILE *out)
 	    "                       judge one input (with the fuzzer binary that found it),\n"
 	    "                       print verdict, each operation's outcome, divergence\n"
 	    "  repro --target DIR FILE    judge one input with DIR's target\n"
-	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n"
+	    "  repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans|kvm] FILE\n"
 	    "                       judge one input with the tree's kernel backends\n"
 	    "  triage [--out DIR] [--harness H] [--target DIR] DIR...\n"
 	    "                       reproduce, deduplicate and minimize crash files\n"
@@ -155,6 +155,11 @@ void cli_repro_command(char *buf, size_t len, const struct cli_target *t, const 
 	if (t->backend[0]) {
 		char tree[PATH_MAX * 2];
 		shell_word(t->kernel_src, tree, sizeof(tree));
+		if (t->not_cases) {
+			snprintf(buf, len, "%s repro --kernel-src %s --backend %s %s", self, tree,
+				 t->backend, abs_file);
+			return;
+		}
 		snprintf(buf, len,
 			 "%s repro --kernel-src %s --backend %s --harness %s --raw-input %s", self,
 			 tree, t->backend, case_harness_name(t->harness), abs_file);
@@ -281,6 +286,51 @@ static int parse_input_args(int argc, char **argv, const char *help, bool *raw_d
 	return 0;
 }
 
+/* Run a fuzz target on one input in report mode (PGDFUZZ_NO_ABORT=1) and
+ * print its verdict and explanation: 0 clean, 1 finding or crash. The
+ * finding's signature goes to sig ("" otherwise). */
+static int judge_with_binary(const char *binary, const char *input, const char *label,
+			     char sig[160])
+{
+	sig[0] = '\0';
+	static char output[1 << 20];
+	char *argv[] = {(char *)binary, (char *)input, NULL};
+	char *env[] = {"PGDFUZZ_NO_ABORT=1", "PGDFUZZ_EXPLAIN=all", NULL};
+	int status = proc_capture(argv, env, output, sizeof(output), 60);
+	printf("judge: %s\n", label);
+	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
+	if (status == 127 && !verdict)
+		return cli_error("%s could not be run", binary);
+	if (!verdict) {
+		/* A sanitizer crash, a timeout or an abort before the verdict:
+		 * the binary's own output is the report. */
+		printf("verdict: %s\n\n%s", status == -1 ? "TIMEOUT (over 60 s)" : "CRASH", output);
+		if (status == -1)
+			return 1;
+		printf("(exit status %d)\n", status);
+		return 1;
+	}
+	char signature[160] = "";
+	sscanf(verdict + 17, "%159s", signature);
+	bool finding = strcmp(signature, "clean") != 0;
+	printf("verdict: %s\n", finding ? "FINDING" : "clean");
+	if (finding) {
+		printf("signature: %s\n", signature);
+		snprintf(sig, 160, "%s", signature);
+	}
+	/* The explanation, without the engine's chatter after it. */
+	const char *body = strchr(verdict, '\n');
+	char *cut = body ? strstr(body, "\nExecuted ") : NULL;
+	if (cut)
+		cut[1] = '\0';
+	fputs(body ? body + 1 : "", stdout);
+	if (status != 0 && status != -1) {
+		printf("(the binary exited with status %d after the verdict)\n", status);
+		return 1;
+	}
+	return finding ? 1 : 0;
+}
+
 /* repro --fuzzer BIN: the fuzzer binary judges the input (its own core and
  * oracle, in report mode), and its explanation is printed. */
 static int repro_with_fuzzer(const struct input_args *a)
@@ -359,50 +409,48 @@ static int repro_with_fuzzer(const struct input_args *a)
 			return cli_error("%s", err);
 		}
 	}
-	static char output[1 << 20];
-	char *argv[] = {binary, input, NULL};
-	char *env[] = {"PGDFUZZ_NO_ABORT=1", "PGDFUZZ_EXPLAIN=all", NULL};
-	int status = proc_capture(argv, env, output, sizeof(output), 60);
+	char label[PATH_MAX + 64];
+	snprintf(label, sizeof(label), "the fuzzer binary %.*s (%s harness)", PATH_MAX, binary,
+		 case_harness_name(harness));
+	char sig[160];
+	rc = judge_with_binary(binary, input, label, sig);
 	if (temp)
 		unlink(input);
-	printf("judge: the fuzzer binary %s (%s harness)\n", binary, case_harness_name(harness));
-	const char *verdict = strstr(output, "pgdfuzz: VERDICT ");
-	if (status == 127 && !verdict)
-		return cli_error("%s could not be run", binary);
-	if (!verdict) {
-		/* A sanitizer crash, a timeout or an abort before the verdict:
-		 * the binary's own output is the report. */
-		printf("verdict: %s\n\n%s", status == -1 ? "TIMEOUT (over 60 s)" : "CRASH", output);
-		if (status == -1)
-			return 1;
-		printf("(exit status %d)\n", status);
-		return 1;
-	}
-	char signature[160] = "";
-	sscanf(verdict + 17, "%159s", signature);
-	bool finding = strcmp(signature, "clean") != 0;
-	printf("verdict: %s\n", finding ? "FINDING" : "clean");
-	if (finding)
-		printf("signature: %s\n", signature);
-	/* The explanation, without the engine's chatter after it. */
-	const char *body = strchr(verdict, '\n');
-	char *cut = body ? strstr(body, "\nExecuted ") : NULL;
-	if (cut)
-		cut[1] = '\0';
-	fputs(body ? body + 1 : "", stdout);
-	if (status != 0 && status != -1) {
-		printf("(the binary exited with status %d after the verdict)\n", status);
-		return 1;
-	}
-	return finding ? 1 : 0;
+	return rc;
+}
+
+/* repro --kernel-src --backend kvm: a backend whose inputs are not cases is
+ * judged by its fuzz target, in report mode. */
+static int repro_kernel_binary(const char *backend, const char *src, const char *file)
+{
+	struct cli_target t;
+	char err[PATH_MAX + 256], label[PATH_MAX + 64], sig[160], known_list[PATH_MAX],
+	    writeup[PATH_MAX];
+	uint8_t *data;
+	size_t size;
+	if (!cli_kernel_target(backend, src, &t, err, sizeof(err)))
+		return cli_error("%s", err);
+	int rc = case_read_file(file, &data, &size, err, sizeof(err));
+	if (rc)
+		return rc == CASE_MALFORMED ? (fprintf(stderr, "%s\n", err), CLI_USAGE_ERROR)
+					    : cli_error("%s", err);
+	free(data);
+	snprintf(label, sizeof(label), "kernel-%s (%s), with %.*s", backend, src, PATH_MAX,
+		 t.binary);
+	rc = judge_with_binary(t.binary, file, label, sig);
+	cli_project_file("kernel/known-findings.txt", known_list, sizeof(known_list));
+	cli_project_file("kernel/kernel-findings.md", writeup, sizeof(writeup));
+	if (sig[0] && cli_known_signature(known_list, sig))
+		printf("known: listed in %s (written up in %s)\n", known_list, writeup);
+	return rc;
 }
 
 /* repro --kernel-src: judge the case with the tree's kernel backends. */
 static int repro_kernel(int argc, char **argv)
 {
-	static const char usage_text[] =
-	    "pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] [--harness H] "
-	    "[--raw-input] FILE";
+	static const char usage_text[] = "pgdfuzz repro --kernel-src LINUX [--backend "
+					 "map_range|mmu|reloc|trans|kvm] [--harness H] "
+					 "[--raw-input] FILE";
 	static struct pgd_case c;
 	const char *dir = NULL, *backend = NULL, *file = NULL;
 	bool forced = false, raw_input = false;
@@ -414,9 +462,10 @@ static int repro_kernel(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--backend") && value) {
 			backend = argv[++i];
 			if (strcmp(backend, "map_range") && strcmp(backend, "mmu") &&
-			    strcmp(backend, "reloc") && strcmp(backend, "trans"))
+			    strcmp(backend, "reloc") && strcmp(backend, "trans") &&
+			    strcmp(backend, "kvm"))
 				return cli_error(
-				    "--backend %s: expected map_range, mmu, reloc or trans",
+				    "--backend %s: expected map_range, mmu, reloc, trans or kvm",
 				    backend);
 		} else if (!strcmp(argv[i], "--harness") && value) {
 			if (!cli_harness_from_name(argv[++i], &harness))
@@ -439,6 +488,8 @@ static int repro_kernel(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* Only a kernel build gets here (cli_kernel_enter runs one otherwise). */
+	if (backend && !cli_kernel_backend_takes_cases(backend))
+		return repro_kernel_binary(backend, src, file);
 	struct input_args input = {
 	    .file = file, .forced = forced, .harness = harness, .raw_input = raw_input};
 	if ((rc = load_input(&input, &c)))
@@ -451,7 +502,8 @@ static int repro_kernel(int argc, char **argv)
 		snprintf(built + strlen(built), sizeof(built) - strlen(built), "%s%s (%s cases)",
 			 b ? ", " : "", name, case_harness_name(cli_kernel_backend_harness(name)));
 		if (backend ? !strcmp(backend, name)
-			    : cli_kernel_backend_harness(name) == c.harness)
+			    : cli_kernel_backend_takes_cases(name) &&
+				  cli_kernel_backend_harness(name) == c.harness)
 			judged[njudged++] = name;
 	}
 	if (backend && !njudged)
@@ -510,7 +562,7 @@ static int repro_kernel(int argc, char **argv)
 
 static const char repro_help[] =
     "usage: pgdfuzz repro [--fuzzer BIN | --fuzzers DIR] [--harness H] [--raw-input] FILE\n"
-    "       pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans] FILE\n\n"
+    "       pgdfuzz repro --kernel-src LINUX [--backend map_range|mmu|reloc|trans|kvm] FILE\n\n"
     "Judge one input and print the verdict, the signature, the case, what each\n"
     "operation did, the first divergence (intended against the walk, with the\n"
     "descriptor chain and the tables near it) and the tables.\n\n"
@@ -522,7 +574,9 @@ static const char repro_help[] =
     "  --raw-input      FILE is a fuzzer input (any bytes), decoded as the harness\n"
     "                   binaries decode it; crash-*, timeout-*, leak-*, oom-*, id:*\n"
     "                   files are read this way anyway\n"
-    "  --kernel-src DIR judge with the kernel backends built from a Linux tree\n\n"
+    "  --kernel-src DIR judge with the kernel backends built from a Linux tree;\n"
+    "                   --backend kvm: FILE is an input of fuzz_kernel_kvm (KVM's\n"
+    "                   pgtable.c), judged by that binary\n\n"
     "FILE: a text case, a binary case (first byte 0xc5), or a fuzzer input.\n"
     "Exit status: 0 clean, 1 finding, 2 bad arguments or input.\n";
 

@@ -7,7 +7,6 @@
 #include "pgd.h"
 #include "target.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,38 +153,4 @@ uint64_t kernel_map_range_descend(const void *entry, uint64_t table_pa)
 		refuse("table-outside-pool", level, entry_pa, desc);
 	pool->levels[(table_pa - pool->pa) / pool->granule] = (int8_t)(level + 1);
 	return table_pa;
-}
-
-/* The allowlist: one shell-style pattern per line, '#' comments. Read once. */
-bool kernel_known_finding(const char *list_path, const char *signature)
-{
-	static char *text;
-	static bool loaded;
-	if (!loaded) {
-		loaded = true;
-		FILE *file = fopen(list_path, "r");
-		if (file) {
-			static char buf[65536];
-			size_t len = fread(buf, 1, sizeof(buf) - 1, file);
-			buf[len] = 0;
-			text = buf;
-			fclose(file);
-		}
-	}
-	for (const char *line = text; line && *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char pattern[256];
-		if (len && len < sizeof(pattern) && line[0] != '#') {
-			memcpy(pattern, line, len);
-			pattern[len] = 0;
-			char *space = strpbrk(pattern, " \t");
-			if (space)
-				*space = 0; /* text after the pattern is commentary */
-			if (pattern[0] && !fnmatch(pattern, signature, 0))
-				return true;
-		}
-		line = end ? end + 1 : NULL;
-	}
-	return false;
 }

@@ -169,9 +169,4 @@ bool kernel_config_matches(const struct kernel_config *config, const struct pgd_
 void kernel_bug(const char *function, const char *condition, int line) __attribute__((noreturn));
 void kernel_warn(const char *function, const char *condition, int line);
 
-/* True if signature matches a pattern (fnmatch) in the allowlist file
- * list_path: one pattern per line, text after whitespace and lines starting
- * with '#' are comments. The file is read on the first call. */
-bool kernel_known_finding(const char *list_path, const char *signature);
-
 #endif

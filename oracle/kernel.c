@@ -6,6 +6,7 @@
  * judge here. Also the kernel fuzz targets' entry point: allowlist of
  * written-up findings, per-configuration runs. */
 #include "emu.h"
+#include "fuzz_env.h"
 #include "internal.h"
 #include "kernel.h"
 #include "kimage.h"
@@ -153,65 +154,16 @@ void oracle_run_kernel(struct oracle *oracle, const char *backend, const struct 
 			      backend);
 }
 
-/* The environment of a kernel fuzz target, read once per process:
- * PGDFUZZ_NO_ABORT=1 prints every verdict and never aborts;
- * PGDFUZZ_KERNEL_KNOWN=FILE names the allowlist of written-up findings;
+/* The environment (PGDFUZZ_NO_ABORT, _KEEP_SIGNATURE, _KERNEL_KNOWN,
+ * _KERNEL_SEEN, _KERNEL_CONFIG) as kernel/fuzz_env.h reads it: here
  * PGDFUZZ_KERNEL_CONFIG=NAME (e.g. "16k-48") judges only cases whose
- * geometry selects that kernel object and skips the rest, so a campaign can
- * spend its time on one configuration. Skipping never changes the verdict
- * of a case that is judged, so a finding reproduces without it.
- * PGDFUZZ_KERNEL_SEEN=FILE also appends each known signature's first
- * sighting to FILE (libFuzzer's fork mode discards its jobs' output). */
-struct fuzz_env {
-	bool report_only;
-	const char *known;
-	const char *only_config;
-	const char *seen_log;
-	const char *keep; /* PGDFUZZ_KEEP_SIGNATURE: as oracle_fuzz_one() */
-};
-
-static const struct fuzz_env *fuzz_env(void)
-{
-	static struct fuzz_env env;
-	static bool loaded;
-	if (!loaded) {
-		loaded = true;
-		const char *no_abort = getenv("PGDFUZZ_NO_ABORT");
-		env.report_only = no_abort && no_abort[0] == '1';
-		env.known = getenv("PGDFUZZ_KERNEL_KNOWN");
-		if (env.known && !env.known[0])
-			env.known = NULL;
-		env.only_config = getenv("PGDFUZZ_KERNEL_CONFIG");
-		if (env.only_config && !env.only_config[0])
-			env.only_config = NULL;
-		env.seen_log = getenv("PGDFUZZ_KERNEL_SEEN");
-		env.keep = getenv("PGDFUZZ_KEEP_SIGNATURE");
-		if (env.keep && !env.keep[0])
-			env.keep = NULL;
-	}
-	return &env;
-}
-
-/* Known findings are printed the first time each signature is seen, so a
- * long campaign's log lists what it hit without one line per input. */
-static bool first_sighting(const char *signature)
-{
-	static char seen[256][sizeof(((struct oracle_verdict *)0)->signature)];
-	static unsigned count;
-	for (unsigned i = 0; i < count; i++)
-		if (!strcmp(seen[i], signature))
-			return false;
-	if (count < sizeof(seen) / sizeof(seen[0]))
-		snprintf(seen[count++], sizeof(seen[0]), "%s", signature);
-	return true;
-}
-
+ * geometry selects that kernel object. */
 int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size)
 {
 	static struct oracle *oracle;
 	static struct pgd_case c;
 	static struct oracle_verdict verdict;
-	const struct fuzz_env *env = fuzz_env();
+	const struct kernel_fuzz_env *env = kernel_fuzz_env();
 	if (!oracle) {
 		if (!(oracle = oracle_new()))
 			abort(); /* out of host memory before any input */
@@ -233,20 +185,10 @@ int oracle_fuzz_kernel_one(const char *backend, const uint8_t *data, size_t size
 		fflush(stdout);
 		return 0;
 	}
-	if (!verdict.finding || (env->keep && strcmp(verdict.signature, env->keep)))
+	/* Another signature than the kept one, or a listed (known) finding:
+	 * reported at most once, the run goes on. */
+	if (!verdict.finding || !kernel_fuzz_must_abort(verdict.signature))
 		return 0;
-	/* Listed (known) findings are reported but do not stop the run. */
-	if (env->known && kernel_known_finding(env->known, verdict.signature)) {
-		if (first_sighting(verdict.signature)) {
-			printf("pgdfuzz: KNOWN %s\n", verdict.signature);
-			FILE *log = env->seen_log ? fopen(env->seen_log, "a") : NULL;
-			if (log) {
-				fprintf(log, "%s\n", verdict.signature);
-				fclose(log);
-			}
-		}
-		return 0;
-	}
 	fprintf(stderr, "pgdfuzz: FINDING %s\n--- case ---\n", verdict.signature);
 	case_print_text(stderr, &c);
 	fprintf(stderr, "--- divergence ---\n%s", verdict.detail);

@@ -169,7 +169,7 @@ bad "merge with one directory" "need OUT_DIR and at least one corpus DIR" $P mer
 bad "merge of a file" "in/regular-file: not a directory" $P merge --harness builder out in/regular-file
 bad "--kernel-src that does not exist" "--kernel-src in/none: no such directory" $P repro --kernel-src in/none in/case.bin
 bad "--kernel-src not a Linux tree" "not a Linux tree" $P repro --kernel-src in in/case.bin
-bad "--backend unknown" "--backend bogus: expected map_range, mmu, reloc or trans" $P repro --kernel-src in --backend bogus in/case.bin
+bad "--backend unknown" "--backend bogus: expected map_range, mmu, reloc, trans or kvm" $P repro --kernel-src in --backend bogus in/case.bin
 check "at least 40 bad inputs ran" test "$n" -ge 40
 
 # The README's table is this run's.

@@ -20,10 +20,11 @@ struct arena {
 	uint8_t *mem;
 	unsigned gshift;
 	size_t npages;
-	int *refcount;	 /* per granule page */
-	bool *allocated; /* per granule page */
-	size_t live;	 /* allocated pages */
-	unsigned errors; /* misuse seen by the mm_ops */
+	int *refcount;	  /* per granule page */
+	bool *allocated;  /* per granule page */
+	size_t live;	  /* allocated pages */
+	unsigned errors;  /* misuse seen by the mm_ops */
+	const char *kind; /* the first misuse's signature kind */
 	char error[256];
 	uint8_t trap[65536]; /* handed out for addresses outside the arena */
 };
@@ -69,26 +70,76 @@ struct run {
 	unsigned nbroken;
 };
 
-static void fail(struct run *run, const char *fmt, ...)
+void kvm_run_config_name(const struct kvm_backend *backend, const struct kvm_run_config *config,
+			 char *out, size_t len)
 {
-	struct kvm_run_result *result = run->result;
-	va_list ap;
-
-	if (!result->failures++) {
-		int n = snprintf(result->first_failure, sizeof(result->first_failure),
-				 "%s %s: ", run->backend->name, run->op);
-		va_start(ap, fmt);
-		vsnprintf(result->first_failure + n, sizeof(result->first_failure) - (size_t)n, fmt,
-			  ap);
-		va_end(ap);
-	}
+	if (config->kind == KVM_RUN_HYP)
+		snprintf(out, len, "%s-hyp", backend->name);
+	else
+		snprintf(out, len, "%s-s2-%u%s", backend->name, config->ipa_bits,
+			 config->fwb ? "-fwb" : "");
 }
 
-static void check(struct run *run, bool ok, const char *what, uint64_t a, uint64_t b)
+/* One line of the operation log (config->log only). */
+__attribute__((format(printf, 2, 3))) static void note(struct run *run, const char *fmt, ...)
+{
+	struct kvm_run_result *result = run->result;
+	size_t used = strlen(result->log);
+	va_list ap;
+
+	if (!run->config->log || used + 1 >= sizeof(result->log))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(result->log + used, sizeof(result->log) - used, fmt, ap);
+	va_end(ap);
+}
+
+#define NO_LEVEL (-99)
+
+/* The first failure names the run: its signature (kvm_judge.h) and a
+ * message. kind is a fixed word per check (lint's is the reference's kind);
+ * level, when the check has one, ends the signature as L<level>. */
+static void vfail(struct run *run, const char *kind, int level, const char *fmt, va_list ap)
+{
+	struct kvm_run_result *result = run->result;
+	char lv[16] = "";
+
+	if (result->failures++)
+		return;
+	kvm_run_config_name(run->backend, run->config, result->config, sizeof(result->config));
+	if (level != NO_LEVEL)
+		snprintf(lv, sizeof(lv), ":L%d", level);
+	snprintf(result->signature, sizeof(result->signature), "kernel-kvm:%s:%s:%s%s", kind,
+		 run->op, result->config, lv);
+	int n = snprintf(result->first_failure, sizeof(result->first_failure),
+			 "%s %s: ", result->config, run->op);
+	vsnprintf(result->first_failure + n, sizeof(result->first_failure) - (size_t)n, fmt, ap);
+}
+
+static void fail_at(struct run *run, const char *kind, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(run, kind, level, fmt, ap);
+	va_end(ap);
+}
+
+static void fail(struct run *run, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(run, kind, NO_LEVEL, fmt, ap);
+	va_end(ap);
+}
+
+static void check(struct run *run, bool ok, const char *kind, const char *what, uint64_t a,
+		  uint64_t b)
 {
 	run->result->checks++;
 	if (!ok)
-		fail(run, "%s (0x%llx, 0x%llx)", what, (unsigned long long)a,
+		fail(run, kind, "%s (0x%llx, 0x%llx)", what, (unsigned long long)a,
 		     (unsigned long long)b);
 }
 
@@ -110,11 +161,13 @@ static uint64_t rnd(struct run *run)
 
 /* ---- Arena and mm_ops ---------------------------------------------------- */
 
-static void arena_error(struct arena *arena, const char *what, uint64_t pa)
+static void arena_error(struct arena *arena, const char *kind, const char *what, uint64_t pa)
 {
-	if (!arena->errors++)
-		snprintf(arena->error, sizeof(arena->error), "%s at PA 0x%llx", what,
-			 (unsigned long long)pa);
+	if (arena->errors++)
+		return;
+	arena->kind = kind;
+	snprintf(arena->error, sizeof(arena->error), "%s at PA 0x%llx", what,
+		 (unsigned long long)pa);
 }
 
 static long page_of(struct arena *arena, const void *addr)
@@ -179,12 +232,14 @@ static void env_free_pages_exact(void *ctx, void *addr, unsigned long size)
 
 	for (size_t i = 0; i < pages; i++) {
 		if (page < 0 || !arena->allocated[page + (long)i]) {
-			arena_error(arena, "free_pages_exact of a page not allocated",
+			arena_error(arena, "free-unallocated",
+				    "free_pages_exact of a page not allocated",
 				    ARENA_BASE + ((uint64_t)(page + (long)i) << arena->gshift));
 			continue;
 		}
 		if (arena->refcount[page + (long)i] != 1)
-			arena_error(arena, "free_pages_exact of a page still referenced",
+			arena_error(arena, "free-referenced",
+				    "free_pages_exact of a page still referenced",
 				    ARENA_BASE + ((uint64_t)(page + (long)i) << arena->gshift));
 		free_page(arena, page + (long)i);
 	}
@@ -196,7 +251,8 @@ static void env_get_page(void *ctx, void *addr)
 	long page = page_of(arena, addr);
 
 	if (page < 0 || !arena->allocated[page]) {
-		arena_error(arena, "get_page on a free page", (uint64_t)(uintptr_t)addr);
+		arena_error(arena, "get-page-free", "get_page on a free page",
+			    (uint64_t)(uintptr_t)addr);
 		return;
 	}
 	arena->refcount[page]++;
@@ -208,7 +264,8 @@ static void env_put_page(void *ctx, void *addr)
 	long page = page_of(arena, addr);
 
 	if (page < 0 || !arena->allocated[page]) {
-		arena_error(arena, "put_page on a free page", (uint64_t)(uintptr_t)addr);
+		arena_error(arena, "put-page-free", "put_page on a free page",
+			    (uint64_t)(uintptr_t)addr);
 		return;
 	}
 	/* kvm_pgtable.h: when the count reaches 0 the page is freed. */
@@ -222,7 +279,8 @@ static int env_page_count(void *ctx, void *addr)
 	long page = page_of(arena, addr);
 
 	if (page < 0 || !arena->allocated[page]) {
-		arena_error(arena, "page_count on a free page", (uint64_t)(uintptr_t)addr);
+		arena_error(arena, "page-count-free", "page_count on a free page",
+			    (uint64_t)(uintptr_t)addr);
 		return 0;
 	}
 	return arena->refcount[page];
@@ -246,7 +304,7 @@ static unsigned long long env_virt_to_phys(void *ctx, void *addr)
 	const uint8_t *p = addr;
 
 	if (p < arena->mem || p >= arena->mem + ARENA_SIZE) {
-		arena_error(arena, "virt_to_phys outside table memory", 0);
+		arena_error(arena, "virt-to-phys-outside", "virt_to_phys outside table memory", 0);
 		return 0;
 	}
 	return ARENA_BASE + (uint64_t)(p - arena->mem);
@@ -382,10 +440,11 @@ static void env_write64(void *ctx, void *addr, unsigned long long value)
 	if ((old & 1) && (value & 1)) {
 		const char *rule = ref_hyp_bbm_rule(&run->regime, level, old, value);
 		if (rule)
-			fail(run,
-			     "live change without break-before-make (%s) at IA 0x%llx L%d: "
-			     "0x%llx -> 0x%llx",
-			     rule, (unsigned long long)ia, level, (unsigned long long)old, value);
+			fail_at(run, "bbm-live", level,
+				"live change without break-before-make (%s) at IA 0x%llx L%d: "
+				"0x%llx -> 0x%llx",
+				rule, (unsigned long long)ia, level, (unsigned long long)old,
+				value);
 	} else if ((old & 1) && run->nbroken < 64) {
 		run->broken[run->nbroken++] =
 		    (struct broken){addr, old, ia, 1ULL << shift, level, false};
@@ -396,10 +455,10 @@ static void env_write64(void *ctx, void *addr, unsigned long long value)
 				continue;
 			const char *rule = ref_hyp_bbm_rule(&run->regime, level, b->old, value);
 			if (rule && !b->invalidated)
-				fail(run,
-				     "break and make (%s) at IA 0x%llx L%d without a TLB "
-				     "invalidation between",
-				     rule, (unsigned long long)ia, level);
+				fail_at(run, "bbm-no-tlbi", level,
+					"break and make (%s) at IA 0x%llx L%d without a TLB "
+					"invalidation between",
+					rule, (unsigned long long)ia, level);
 			*b = run->broken[--run->nbroken];
 			break;
 		}
@@ -444,8 +503,12 @@ static int lint_cb(void *ctx, const struct ref_finding *f)
 {
 	struct run *run = ctx;
 
-	fail(run, "lint %s at 0x%llx L%d desc 0x%llx", ref_lint_kind_name(f->kind),
-	     (unsigned long long)f->va, f->level, (unsigned long long)f->desc);
+	char kind[64];
+
+	snprintf(kind, sizeof(kind), "lint-%s", ref_lint_kind_name(f->kind));
+	fail_at(run, kind, f->level, "lint %s at 0x%llx L%d desc 0x%llx",
+		ref_lint_kind_name(f->kind), (unsigned long long)f->va, f->level,
+		(unsigned long long)f->desc);
 	return 0;
 }
 
@@ -459,37 +522,39 @@ static void judge_page(struct run *run, const struct ref_hyp_regime *regime,
 
 	ref_hyp_walk(regime, ia, REF_HYP_TRANSLATE, &res);
 	if (!m->live || m->owner) {
-		check(run, res.fault == REF_FAULT_TRANSLATION, "unmapped address translates", ia,
-		      res.pa);
+		check(run, res.fault == REF_FAULT_TRANSLATION, "unmapped-translates",
+		      "unmapped address translates", ia, res.pa);
 		if (m->owner && res.nsteps && res.fault == REF_FAULT_TRANSLATION) {
 			/* kvm_pgtable.h: set_owner leaves an invalid entry
 			 * annotated with the owner id in bits [9:2]. */
 			uint64_t desc = res.steps[res.nsteps - 1].desc;
-			check(run, ((desc >> 2) & 0xff) == m->owner_id, "owner annotation", ia,
-			      desc);
+			check(run, ((desc >> 2) & 0xff) == m->owner_id, "owner-annotation",
+			      "owner annotation", ia, desc);
 		}
 		return;
 	}
-	check(run, res.fault == REF_FAULT_NONE, "mapped address faults", ia, res.fault);
+	check(run, res.fault == REF_FAULT_NONE, "mapped-faults", "mapped address faults", ia,
+	      res.fault);
 	if (res.fault != REF_FAULT_NONE)
 		return;
-	check(run, res.pa == m->phys + offset, "PA differs from the intent", ia, res.pa);
+	check(run, res.pa == m->phys + offset, "pa-differs", "PA differs from the intent", ia,
+	      res.pa);
 	bool device = m->prot & b->prot_device;
 	bool nc = b->prot_normal_nc && (m->prot & b->prot_normal_nc);
 	uint8_t want_type = device ? REF_MEM_DEVICE_nGnRE : REF_MEM_NORMAL;
-	check(run, res.attrs.memtype == want_type, "memory type", ia, res.attrs.memtype);
+	check(run, res.attrs.memtype == want_type, "memtype", "memory type", ia, res.attrs.memtype);
 	if (!device)
-		check(run, res.attrs.mair_attr == (nc ? 0x44 : 0xff), "cacheability", ia,
-		      res.attrs.mair_attr);
+		check(run, res.attrs.mair_attr == (nc ? 0x44 : 0xff), "cacheability",
+		      "cacheability", ia, res.attrs.mair_attr);
 	uint8_t perms = res.attrs.perms;
-	check(run, !!(perms & REF_HYP_PERM_W) == !!(m->prot & b->prot_w), "write permission", ia,
-	      perms);
-	check(run, !!(perms & REF_HYP_PERM_X) == !!(m->prot & b->prot_x), "execute permission", ia,
-	      perms);
+	check(run, !!(perms & REF_HYP_PERM_W) == !!(m->prot & b->prot_w), "perm-w",
+	      "write permission", ia, perms);
+	check(run, !!(perms & REF_HYP_PERM_X) == !!(m->prot & b->prot_x), "perm-x",
+	      "execute permission", ia, perms);
 	if (run->config->kind == KVM_RUN_STAGE2) {
-		check(run, !!(perms & REF_HYP_PERM_R) == !!(m->prot & b->prot_r), "read permission",
-		      ia, perms);
-		check(run, !!(perms & REF_HYP_PERM_X0) == !!(m->prot & b->prot_x),
+		check(run, !!(perms & REF_HYP_PERM_R) == !!(m->prot & b->prot_r), "perm-r",
+		      "read permission", ia, perms);
+		check(run, !!(perms & REF_HYP_PERM_X0) == !!(m->prot & b->prot_x), "perm-x0",
 		      "EL0 execute permission", ia, perms);
 	}
 }
@@ -517,7 +582,8 @@ static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned
 	bool s2 = run->config->kind == KVM_RUN_STAGE2;
 
 	if (depth > 5) {
-		fail(run, "table depth exceeds the levels at 0x%llx", (unsigned long long)table);
+		fail(run, "table-depth", "table depth exceeds the levels at 0x%llx",
+		     (unsigned long long)table);
 		return 0;
 	}
 	for (unsigned p = 0; p < pages; p++) {
@@ -534,8 +600,9 @@ static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned
 					     << ref_level_shift(run->backend->page_shift, level));
 		}
 		if (page < 0 || !arena->allocated[page]) {
-			fail(run, "a freed (or foreign) page is still linked as a table: 0x%llx",
-			     (unsigned long long)page_pa);
+			fail_at(run, "freed-table-linked", level,
+				"a freed (or foreign) page is still linked as a table: 0x%llx",
+				(unsigned long long)page_pa);
 			continue;
 		}
 		const uint64_t *descs = (const uint64_t *)(arena->mem + (page_pa - ARENA_BASE));
@@ -556,8 +623,9 @@ static unsigned judge_table(struct run *run, int level, uint64_t table, unsigned
 		}
 		run->result->checks++;
 		if (arena->refcount[page] != (int)(1 + counted))
-			fail(run, "table page 0x%llx has refcount %d, expected 1 + %u entries",
-			     (unsigned long long)page_pa, arena->refcount[page], counted);
+			fail_at(run, "refcount", level,
+				"table page 0x%llx has refcount %d, expected 1 + %u entries",
+				(unsigned long long)page_pa, arena->refcount[page], counted);
 	}
 	return reached;
 }
@@ -569,27 +637,29 @@ static void judge(struct run *run)
 	/* All zero: the first byte is, and every byte equals the next. */
 	const uint8_t *trap = run->arena.trap;
 	if (trap[0] || memcmp(trap, trap + 1, sizeof(run->arena.trap) - 1)) {
-		fail(run, "a write through phys_to_virt of mapped (non-table) memory");
+		fail(run, "write-to-mapped-memory",
+		     "a write through phys_to_virt of mapped (non-table) memory");
 		memset(run->arena.trap, 0, sizeof(run->arena.trap));
 	}
 	if (run->arena.errors) {
-		fail(run, "mm_ops misuse: %s", run->arena.error);
+		fail(run, run->arena.kind, "mm_ops misuse: %s", run->arena.error);
 		run->arena.errors = 0;
 	}
 	if (!regime_of(run, &regime)) {
-		fail(run, "the reference refused the registers");
+		fail(run, "regs-refused", "the reference refused the registers");
 		return;
 	}
 	run->regime = regime;
 	run->have_regime = true;
-	check(run, kvm_env.rcu_depth == 0, "RCU read side left unbalanced", 0,
+	check(run, kvm_env.rcu_depth == 0, "rcu-unbalanced", "RCU read side left unbalanced", 0,
 	      (uint64_t)kvm_env.rcu_depth);
 	kvm_env.rcu_depth = 0;
-	check(run, !regime.config_fault, "VTCR/TCR unusable for the architecture", run->vtcr,
-	      regime.start_level);
-	check(run, regime.start_level == run->start_level, "start level differs from pgtable.c's",
-	      (uint64_t)regime.start_level, (uint64_t)run->start_level);
-	check(run, regime.ia_bits == run->ia_bits, "IA size differs from pgtable.c's",
+	check(run, !regime.config_fault, "vtcr-unusable", "VTCR/TCR unusable for the architecture",
+	      run->vtcr, regime.start_level);
+	check(run, regime.start_level == run->start_level, "start-level",
+	      "start level differs from pgtable.c's", (uint64_t)regime.start_level,
+	      (uint64_t)run->start_level);
+	check(run, regime.ia_bits == run->ia_bits, "ia-size", "IA size differs from pgtable.c's",
 	      regime.ia_bits, run->ia_bits);
 	for (unsigned i = 0; i < run->nmaps; i++) {
 		const struct mapping *m = &run->maps[i];
@@ -608,7 +678,7 @@ static void judge(struct run *run)
 	memset(run->table_level, NO_TABLE, run->arena.npages);
 	run->nbroken = 0;
 	unsigned reached = judge_table(run, run->start_level, run->root_pa, run->root_pages, 0, 0);
-	check(run, reached == run->arena.live, "allocated table pages not reachable (leak)",
+	check(run, reached == run->arena.live, "leak", "allocated table pages not reachable (leak)",
 	      run->arena.live, reached);
 }
 
@@ -678,13 +748,16 @@ static void op_map(struct run *run)
 		ret = b->hyp_map(addr, size, phys, prot);
 	else
 		ret = b->s2_map(addr, size, phys, prot);
+	note(run, "map ia 0x%llx size 0x%llx pa 0x%llx prot 0x%llx: %d\n", (unsigned long long)addr,
+	     (unsigned long long)size, (unsigned long long)phys, (unsigned long long)prot, ret);
 	if (!valid) {
 		/* hyp_set_prot_attr refuses it before touching a table. */
-		check(run, ret == -22, "invalid permissions accepted", prot, (uint64_t)ret);
+		check(run, ret == -22, "invalid-prot-accepted", "invalid permissions accepted",
+		      prot, (uint64_t)ret);
 		run->maps[run->nmaps++] = (struct mapping){addr, size, phys, prot, false, false, 0};
 		return;
 	}
-	check(run, ret == 0, "map failed", addr, (uint64_t)ret);
+	check(run, ret == 0, "map-failed", "map failed", addr, (uint64_t)ret);
 	run->maps[run->nmaps++] = (struct mapping){addr, size, phys, prot, ret == 0, false, 0};
 	if (!ret)
 		run->result->mapped++;
@@ -702,7 +775,11 @@ static void op_remap(struct run *run, struct mapping *m)
 
 	run->op = "remap";
 	int ret = run->backend->s2_map(m->addr, m->size, phys, prot);
-	check(run, ret == 0, "map over a live mapping failed", m->addr, (uint64_t)ret);
+	note(run, "remap ia 0x%llx size 0x%llx pa 0x%llx prot 0x%llx: %d\n",
+	     (unsigned long long)m->addr, (unsigned long long)m->size, (unsigned long long)phys,
+	     (unsigned long long)prot, ret);
+	check(run, ret == 0, "remap-failed", "map over a live mapping failed", m->addr,
+	      (uint64_t)ret);
 	if (!ret) {
 		m->phys = phys;
 		m->prot = prot;
@@ -725,9 +802,11 @@ static void op_relax(struct run *run, struct mapping *m)
 	run->op = "relax_perms";
 	for (uint64_t off = 0; off < m->size; off += page) {
 		int ret = b->s2_relax_perms(m->addr + off, add);
+		note(run, "relax_perms ia 0x%llx prot 0x%llx: %d\n",
+		     (unsigned long long)(m->addr + off), (unsigned long long)add, ret);
 		/* -EAGAIN: nothing to relax (the walk found it as wanted). */
-		check(run, ret == 0 || ret == -11, "relax_perms failed", m->addr + off,
-		      (uint64_t)ret);
+		check(run, ret == 0 || ret == -11, "relax-failed", "relax_perms failed",
+		      m->addr + off, (uint64_t)ret);
 	}
 	m->prot |= add;
 }
@@ -739,12 +818,17 @@ static void op_unmap(struct run *run, struct mapping *m)
 	run->op = "unmap";
 	if (run->config->kind == KVM_RUN_HYP) {
 		uint64_t done = b->hyp_unmap(m->addr, m->size);
+		note(run, "unmap ia 0x%llx size 0x%llx: 0x%llx unmapped\n",
+		     (unsigned long long)m->addr, (unsigned long long)m->size,
+		     (unsigned long long)done);
 		if (m->live)
-			check(run, done == m->size, "hyp_unmap unmapped another size", m->size,
-			      done);
+			check(run, done == m->size, "unmap-size", "hyp_unmap unmapped another size",
+			      m->size, done);
 	} else {
 		int ret = b->s2_unmap(m->addr, m->size);
-		check(run, ret == 0, "stage2_unmap failed", m->addr, (uint64_t)ret);
+		note(run, "unmap ia 0x%llx size 0x%llx: %d\n", (unsigned long long)m->addr,
+		     (unsigned long long)m->size, ret);
+		check(run, ret == 0, "unmap-failed", "stage2_unmap failed", m->addr, (uint64_t)ret);
 	}
 	m->live = false;
 	m->owner = false;
@@ -761,7 +845,9 @@ static void op_set_owner(struct run *run)
 		return;
 	run->op = "set_owner";
 	int ret = run->backend->s2_set_owner(addr, size, owner);
-	check(run, ret == 0, "set_owner failed", addr, (uint64_t)ret);
+	note(run, "set_owner ia 0x%llx size 0x%llx owner %u: %d\n", (unsigned long long)addr,
+	     (unsigned long long)size, owner, ret);
+	check(run, ret == 0, "set-owner-failed", "set_owner failed", addr, (uint64_t)ret);
 	run->maps[run->nmaps++] = (struct mapping){addr, size, 0, 0, true, true, owner};
 }
 
@@ -830,7 +916,10 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 		if (!run->root_pages)
 			run->root_pages = 1;
 	}
-	check(run, ret == 0, "init failed", (uint64_t)ret, 0);
+	note(run, "init %s: %d; vtcr 0x%llx root 0x%llx (%u pages), IA %u bits, start level %d\n",
+	     config->kind == KVM_RUN_HYP ? "hyp" : "stage2", ret, (unsigned long long)run->vtcr,
+	     run->root_pa, run->root_pages, run->ia_bits, run->start_level);
+	check(run, ret == 0, "init-failed", "init failed", (uint64_t)ret, 0);
 	if (ret) {
 		free(run->table_level);
 		free(run->table_ia);
@@ -859,7 +948,10 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 				/* kvm_pgtable.h: write-protect, the rest kept. */
 				run->op = "wrprotect";
 				int err = backend->s2_wrprotect(m->addr, m->size);
-				check(run, err == 0, "wrprotect failed", m->addr, (uint64_t)err);
+				note(run, "wrprotect ia 0x%llx size 0x%llx: %d\n",
+				     (unsigned long long)m->addr, (unsigned long long)m->size, err);
+				check(run, err == 0, "wrprotect-failed", "wrprotect failed",
+				      m->addr, (uint64_t)err);
 				m->prot &= ~backend->prot_w;
 			}
 		} else {
@@ -875,16 +967,17 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 			op_unmap(run, &run->maps[i]);
 	run->op = "unmap-all";
 	judge(run);
-	check(run, run->arena.live == run->root_pages, "tables left after unmapping everything",
-	      run->arena.live, run->root_pages);
+	check(run, run->arena.live == run->root_pages, "tables-left",
+	      "tables left after unmapping everything", run->arena.live, run->root_pages);
 	run->op = "destroy";
 	if (config->kind == KVM_RUN_HYP)
 		backend->hyp_destroy();
 	else
 		backend->s2_destroy();
-	check(run, run->arena.live == 0, "pages left after destroy", run->arena.live, 0);
+	check(run, run->arena.live == 0, "pages-left", "pages left after destroy", run->arena.live,
+	      0);
 	if (run->arena.errors)
-		fail(run, "mm_ops misuse: %s", run->arena.error);
+		fail(run, run->arena.kind, "mm_ops misuse: %s", run->arena.error);
 	memset(&kvm_env, 0, sizeof(kvm_env));
 	free(run->table_level);
 	free(run->table_ia);

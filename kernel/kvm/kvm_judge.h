@@ -38,14 +38,27 @@ struct kvm_run_config {
 	 * (8 per draw), then from the seeded generator (fuzz harness). */
 	const uint8_t *data;
 	size_t size;
+	bool log; /* record each operation in result->log (for people) */
 };
 
 struct kvm_run_result {
 	unsigned checks; /* judge checks made */
 	unsigned mapped; /* successful maps */
 	unsigned failures;
-	char first_failure[512];
+	/* The first failure's signature, stable across runs and builds:
+	 *   kernel-kvm:<kind>:<operation>:<config>[:L<level>]
+	 * kind: the check (pa-differs, refcount, leak, bbm-live, lint-res0...);
+	 * operation: the pgtable.c call judged (map, unmap, set_owner...);
+	 * config: kvm_run_config_name(); level: where the check has one. */
+	char signature[160];
+	char config[48];
+	char first_failure[512]; /* the message */
+	char log[8192];		 /* with config->log: one line per operation */
 };
+
+/* "<backend>-hyp", or "<backend>-s2-<IPA bits>" with "-fwb" when FWB is on. */
+void kvm_run_config_name(const struct kvm_backend *backend, const struct kvm_run_config *config,
+			 char *out, size_t len);
 
 /* Returns 0 when the run completed (result->failures says whether the
  * judge found anything), -1 if the harness itself could not run. */

@@ -19,8 +19,8 @@ int main(void)
 		static const unsigned ipa[] = {32, 36, 40, 42, 44, 48, 52};
 
 		for (unsigned seed = 0; seed < SEEDS; seed++) {
-			struct kvm_run_config cfg = {KVM_RUN_HYP, 0x1234 + seed, OPS,  0,
-						     48,	  false,	 NULL, 0};
+			struct kvm_run_config cfg = {
+			    .kind = KVM_RUN_HYP, .seed = 0x1234 + seed, .ops = OPS, .va_bits = 48};
 			struct kvm_run_result res;
 
 			for (unsigned k = 0; k < 1 + sizeof(ipa) / sizeof(ipa[0]); k++) {
