@@ -15,7 +15,7 @@ struct kvm_backend {
 	 * as nVHE hyp code (pKVM; shared walks refused with -EPERM). */
 	int nvhe;
 	/* The tree's capability numbers the harness may set in kvm_env.caps. */
-	int cap_lpa2, cap_fwb, cap_tlb_range, cap_hvhe;
+	int cap_lpa2, cap_fwb, cap_tlb_range, cap_hvhe, cap_ttl;
 	/* MAIR_EL1 as the tree's proc.S builds it (hyp shares it); its MT_*
 	 * indices for normal, normal-NC and device-nGnRE memory. */
 	unsigned long long mair;

@@ -9,8 +9,8 @@
 
 /* Recorded TLB maintenance kinds. */
 enum kvm_env_tlbi_kind {
-	KVM_ENV_TLBI_HYP_VA = 0, /* TLBI VAE2IS/VALE2IS: addr, level */
-	KVM_ENV_TLBI_IPA = 1,	 /* __kvm_tlb_flush_vmid_ipa(_nsh): addr, level */
+	KVM_ENV_TLBI_HYP_VA = 0, /* TLBI VAE2IS/VALE2IS: the operand (VA[55:12], TTL) */
+	KVM_ENV_TLBI_IPA = 1,	 /* TLBI IPAS2E1(IS): the operand (IPA[51:12], TTL) */
 	KVM_ENV_TLBI_VMID = 2,	 /* __kvm_tlb_flush_vmid */
 	KVM_ENV_TLBI_RANGE = 3,	 /* __kvm_tlb_flush_vmid_range: addr, pages */
 };

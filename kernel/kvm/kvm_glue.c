@@ -201,6 +201,7 @@ const struct kvm_backend KVM_OBJ = {
 #endif
     .cap_fwb = ARM64_HAS_STAGE2_FWB,
     .cap_tlb_range = ARM64_HAS_TLB_RANGE,
+    .cap_ttl = ARM64_HAS_ARMv8_4_TTL,
 #ifdef ARM64_KVM_HVHE
     .cap_hvhe = ARM64_KVM_HVHE,
 #else

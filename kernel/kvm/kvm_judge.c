@@ -66,7 +66,9 @@ struct run {
 		uint64_t old, ia, size;
 		int level;
 		bool invalidated;
-	} broken[64];
+		bool mishinted; /* a TLBI named it, with a wrong level hint */
+		int hint;	/* that hint (HINT_WRONG: another granule's) */
+	} broken[256];
 	unsigned nbroken;
 };
 
@@ -420,6 +422,25 @@ static void mark_table(struct run *run, uint64_t pa, int level, uint64_t ia)
 	run->table_ia[page] = ia;
 }
 
+#define HINT_NONE  (-1)
+#define HINT_WRONG (-2)
+
+/* Why a TLBI that named a broken entry did not count, for the message. */
+static const char *hint_note(const struct broken *b)
+{
+	static char note[160];
+	bool table = b->level < 3 && (b->old & 3) == 3;
+
+	if (!b->mishinted)
+		return "";
+	if (b->hint == HINT_WRONG)
+		return " (a TLBI named it with another granule's TTL)";
+	snprintf(note, sizeof(note),
+		 " (a TLBI named it with level hint %d: TTL names the level of the leaf entry%s)",
+		 b->hint, table ? ", and this is a table entry" : "");
+	return note;
+}
+
 /* One descriptor store, before it lands (kvm_env.write64). */
 static void env_write64(void *ctx, void *addr, unsigned long long value)
 {
@@ -445,9 +466,9 @@ static void env_write64(void *ctx, void *addr, unsigned long long value)
 				"0x%llx -> 0x%llx",
 				rule, (unsigned long long)ia, level, (unsigned long long)old,
 				value);
-	} else if ((old & 1) && run->nbroken < 64) {
+	} else if ((old & 1) && run->nbroken < sizeof(run->broken) / sizeof(run->broken[0])) {
 		run->broken[run->nbroken++] =
-		    (struct broken){addr, old, ia, 1ULL << shift, level, false};
+		    (struct broken){addr, old, ia, 1ULL << shift, level, false, false, 0};
 	} else if (value & 1) {
 		for (unsigned i = 0; i < run->nbroken; i++) {
 			struct broken *b = &run->broken[i];
@@ -455,10 +476,11 @@ static void env_write64(void *ctx, void *addr, unsigned long long value)
 				continue;
 			const char *rule = ref_hyp_bbm_rule(&run->regime, level, b->old, value);
 			if (rule && !b->invalidated)
-				fail_at(run, "bbm-no-tlbi", level,
+				fail_at(run, b->mishinted ? "tlbi-level-hint" : "bbm-no-tlbi",
+					level,
 					"break and make (%s) at IA 0x%llx L%d without a TLB "
-					"invalidation between",
-					rule, (unsigned long long)ia, level);
+					"invalidation between%s",
+					rule, (unsigned long long)ia, level, hint_note(b));
 			*b = run->broken[--run->nbroken];
 			break;
 		}
@@ -467,35 +489,62 @@ static void env_write64(void *ctx, void *addr, unsigned long long value)
 		mark_table(run, child_table(run, value), level + 1, ia);
 }
 
+/* The level a TLBI operand's TTL field [47:44] names (DDI0487, TLBI VAE2
+ * and IPAS2E1): HINT_NONE for TTL[3:2] = 0 (and for TTL[1:0] = 0 without
+ * LPA2's level 0, a reserved value treated as no hint), HINT_WRONG when
+ * TTL[3:2] names another granule than the regime's. */
+static int ttl_level(const struct run *run, uint64_t operand)
+{
+	unsigned ttl = (unsigned)(operand >> 44) & 15, tg = ttl >> 2;
+	unsigned want = run->arena.gshift == 12 ? 1 : run->arena.gshift == 14 ? 2 : 3;
+
+	if (!tg)
+		return HINT_NONE;
+	if (tg != want)
+		return HINT_WRONG;
+	if (!(ttl & 3))
+		return run->regime.ds && run->arena.gshift != 16 ? 0 : HINT_NONE;
+	return (int)(ttl & 3);
+}
+
 /* A TLB invalidation covers a broken entry when it names an address the
- * entry maps (or the whole VMID), with no level hint or the entry's own
- * level (a wrong hint may leave the entry cached: the architecture makes
- * that CONSTRAINED UNPREDICTABLE). */
-static void env_tlbi(void *ctx, int kind, unsigned long long addr, unsigned long long arg)
+ * entry maps (or the whole VMID) with no level hint, or for a leaf its own
+ * level: the TTL hint names the level of the leaf entry, so with a wrong
+ * one, or any one for a table entry, the architecture requires nothing to
+ * be invalidated. */
+static void env_tlbi(void *ctx, int kind, unsigned long long operand, unsigned long long arg)
 {
 	struct run *run = (struct run *)((char *)ctx - offsetof(struct run, arena));
+	uint64_t first, last;
+	int hint = HINT_NONE;
 
+	switch (kind) {
+	case KVM_ENV_TLBI_HYP_VA: /* VA[55:12] in bits [43:0] */
+		first = last = (operand & ((1ULL << 44) - 1)) << 12;
+		hint = ttl_level(run, operand);
+		break;
+	case KVM_ENV_TLBI_IPA: /* IPA[51:12] in bits [39:0] */
+		first = last = (operand & ((1ULL << 40) - 1)) << 12;
+		hint = ttl_level(run, operand);
+		break;
+	case KVM_ENV_TLBI_VMID:
+		first = 0, last = ~0ULL;
+		break;
+	default: /* range: arg pages from operand, an IPA */
+		first = operand;
+		last = operand + (arg << run->backend->page_shift) - 1;
+		break;
+	}
 	for (unsigned i = 0; i < run->nbroken; i++) {
 		struct broken *b = &run->broken[i];
-		uint64_t first = addr, last = addr;
-		bool hint_ok = arg > 3 || (int)arg == b->level;
+		bool table = b->level < 3 && (b->old & 3) == 3;
 
-		switch (kind) {
-		case KVM_ENV_TLBI_HYP_VA:
-			first = last = (addr & ((1ULL << 44) - 1)) << 12;
-			break;
-		case KVM_ENV_TLBI_IPA:
-			break;
-		case KVM_ENV_TLBI_VMID:
-			first = 0, last = ~0ULL, hint_ok = true;
-			break;
-		default: /* range: arg pages from addr */
-			last = addr + (arg << run->backend->page_shift) - 1;
-			hint_ok = true;
-			break;
-		}
-		if (hint_ok && first <= b->ia + (b->size - 1) && b->ia <= last)
+		if (first > b->ia + (b->size - 1) || b->ia > last)
+			continue;
+		if (hint == HINT_NONE || (!table && hint == b->level))
 			b->invalidated = true;
+		else
+			b->mishinted = true, b->hint = hint;
 	}
 }
 
@@ -675,6 +724,19 @@ static void judge(struct run *run)
 	ref_hyp_lint(&regime, lint_cb, run);
 	/* The live tables are found afresh: what the next operation's stores
 	 * are judged against. Entries broken by the last one are settled. */
+	/* An entry made invalid and left so must be invalidated in the TLB
+	 * before the call returns: else the old translation may still be used
+	 * (a stale TLB entry after unmap). */
+	for (unsigned i = 0; i < run->nbroken; i++) {
+		const struct broken *b = &run->broken[i];
+		run->result->checks++;
+		if (!b->invalidated)
+			fail_at(run, b->mishinted ? "tlbi-level-hint" : "invalid-no-tlbi", b->level,
+				"entry at IA 0x%llx L%d (was 0x%llx) made invalid without a TLB "
+				"invalidation before the call returned%s",
+				(unsigned long long)b->ia, b->level, (unsigned long long)b->old,
+				hint_note(b));
+	}
 	memset(run->table_level, NO_TABLE, run->arena.npages);
 	run->nbroken = 0;
 	unsigned reached = judge_table(run, run->start_level, run->root_pa, run->root_pages, 0, 0);
@@ -896,6 +958,10 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	kvm_env.virt_to_phys = env_virt_to_phys;
 	if (config->fwb && backend->cap_fwb >= 0)
 		kvm_env.caps[backend->cap_fwb] = 1;
+	/* A CPU with FEAT_TTL: TLBIs carry the tree's level hints, whose
+	 * correctness then matters. */
+	if (backend->cap_ttl >= 0)
+		kvm_env.caps[backend->cap_ttl] = 1;
 
 	if (config->kind == KVM_RUN_HYP) {
 		ret = backend->hyp_init(config->va_bits, &run->root_pa, &run->ia_bits,

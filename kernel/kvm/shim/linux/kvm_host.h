@@ -49,13 +49,24 @@ struct kvm_s2_mmu {
 #define get_vmid_bits(mmfr1)	     16
 
 /* Maintenance is recorded, not performed (no TLB, caches are coherent). */
-#define kvm_call_hyp(f, ...)			      f(__VA_ARGS__)
-#define __kvm_tlb_flush_vmid_ipa(mmu, ipa, level)     kvm_env_tlbi(1, (ipa), (level))
-#define __kvm_tlb_flush_vmid_ipa_nsh(mmu, ipa, level) kvm_env_tlbi(1, (ipa), (level))
-#define __kvm_tlb_flush_vmid(mmu)		      kvm_env_tlbi(2, 0, 0)
-#define __kvm_tlb_flush_vmid_range(mmu, addr, pages)  kvm_env_tlbi(3, (addr), (pages))
-#undef __tlbi_level
-#define __tlbi_level(op, addr, level) kvm_env_tlbi(0, (addr), (level))
+/* TLBI instructions: the operand the tree's __tlbi_level built (address
+ * and TTL hint, kvm_tlbi.h) goes to the harness. An operation not listed
+ * here fails to compile, naming itself. */
+#undef __tlbi
+#define __tlbi(op, arg)		  kvm_env_tlbi(SHIM_TLBI_KIND_##op, (arg), 0)
+#define SHIM_TLBI_KIND_vae2is	  KVM_ENV_TLBI_HYP_VA
+#define SHIM_TLBI_KIND_vale2is	  KVM_ENV_TLBI_HYP_VA
+#define SHIM_TLBI_KIND_ipas2e1is  KVM_ENV_TLBI_IPA
+#define SHIM_TLBI_KIND_ipas2e1	  KVM_ENV_TLBI_IPA
+#define alternative_has_cap_unlikely(cap) kvm_env_cap(cap)
+#define kvm_call_hyp(f, ...)		  f(__VA_ARGS__)
+/* The hyp calls as the tree's hyp/nvhe/tlb.c makes them: the IPA shifted
+ * into the operand, the caller's level through __tlbi_level. */
+#define __kvm_tlb_flush_vmid_ipa(mmu, ipa, level)     __tlbi_level(ipas2e1is, (ipa) >> 12, level)
+#define __kvm_tlb_flush_vmid_ipa_nsh(mmu, ipa, level) __tlbi_level(ipas2e1, (ipa) >> 12, level)
+#define __kvm_tlb_flush_vmid(mmu)		      kvm_env_tlbi(KVM_ENV_TLBI_VMID, 0, 0)
+#define __kvm_tlb_flush_vmid_range(mmu, addr, pages)                                              \
+	kvm_env_tlbi(KVM_ENV_TLBI_RANGE, (addr), (pages))
 #define __tlbi_sync_s1ish_hyp()	      ((void)0)
 #undef dsb
 #define dsb(opt) ((void)0)
