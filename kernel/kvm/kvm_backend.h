@@ -41,6 +41,12 @@ struct kvm_backend {
 	int (*s2_set_owner)(unsigned long long addr, unsigned long long size, unsigned char owner);
 	int (*s2_wrprotect)(unsigned long long addr, unsigned long long size);
 	int (*s2_relax_perms)(unsigned long long addr, unsigned long long prot);
+	/* The access flag of the leaf at addr; of every leaf in a range (true
+	 * if any was set, cleared with mkold). */
+	unsigned long long (*s2_mkyoung)(unsigned long long addr);
+	int (*s2_test_clear_young)(unsigned long long addr, unsigned long long size, int mkold);
+	/* Blocks in the range to page mappings; NULL before the tree had it. */
+	int (*s2_split)(unsigned long long addr, unsigned long long size);
 	void (*s2_destroy)(void);
 };
 

@@ -180,6 +180,37 @@ static int call_s2_relax_perms(unsigned long long addr, unsigned long long prot)
 	return kvm_pgtable_stage2_relax_perms(&glue_pgt, addr, (enum kvm_pgtable_prot)prot);
 }
 
+static unsigned long long call_s2_mkyoung(unsigned long long addr)
+{
+	return kvm_pgtable_stage2_mkyoung(&glue_pgt, addr);
+}
+
+static int call_s2_test_clear_young(unsigned long long addr, unsigned long long size, int mkold)
+{
+#ifdef KVM_HAS_TEST_CLEAR_YOUNG
+	return kvm_pgtable_stage2_test_clear_young(&glue_pgt, addr, size, mkold);
+#else
+	/* Before it (Linux 6.5): mkold and is_young, one leaf per call. */
+	bool young = false;
+
+	for (u64 a = addr; a < addr + size; a += PAGE_SIZE)
+		young |=
+		    mkold ? !!(kvm_pgtable_stage2_mkold(&glue_pgt, a) & KVM_PTE_LEAF_ATTR_LO_S2_AF)
+			  : kvm_pgtable_stage2_is_young(&glue_pgt, a);
+	return young;
+#endif
+}
+
+#ifdef KVM_HAS_SPLIT
+static int call_s2_split(unsigned long long addr, unsigned long long size)
+{
+	/* Capacity for every table the split may need (it is best effort
+	 * below that); pages come from kvm_env. */
+	glue_mmu.split_page_cache.nobjs = 1 << 20;
+	return kvm_pgtable_stage2_split(&glue_pgt, addr, size, &glue_mmu.split_page_cache);
+}
+#endif
+
 static void call_s2_destroy(void)
 {
 	kvm_pgtable_stage2_destroy(&glue_pgt);
@@ -230,5 +261,10 @@ const struct kvm_backend KVM_OBJ = {
     .s2_set_owner = call_s2_set_owner,
     .s2_wrprotect = call_s2_wrprotect,
     .s2_relax_perms = call_s2_relax_perms,
+    .s2_mkyoung = call_s2_mkyoung,
+    .s2_test_clear_young = call_s2_test_clear_young,
+#ifdef KVM_HAS_SPLIT
+    .s2_split = call_s2_split,
+#endif
     .s2_destroy = call_s2_destroy,
 };

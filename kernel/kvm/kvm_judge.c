@@ -34,6 +34,8 @@ struct mapping {
 	bool live;  /* mapped now (else: was mapped, now must fault) */
 	bool owner; /* stage 2 set_owner annotation instead of a mapping */
 	uint8_t owner_id;
+	bool old;   /* stage 2: access flag cleared (test_clear_young) */
+	bool split; /* stage 2: split into page mappings */
 };
 
 #define MAX_MAPPINGS 64
@@ -582,6 +584,17 @@ static void judge_page(struct run *run, const struct ref_hyp_regime *regime,
 		}
 		return;
 	}
+	if (m->old) {
+		/* kvm_pgtable.h: the access flag is clear, and VTCR_EL2.HA is
+		 * off (no hardware update): an access faults on it. */
+		check(run, res.fault == REF_FAULT_ACCESS_FLAG, "access-flag",
+		      "an old (access flag clear) page does not take an access flag fault", ia,
+		      res.fault);
+		return;
+	}
+	if (m->split && res.fault == REF_FAULT_NONE)
+		check(run, res.block_shift == run->arena.gshift, "split-left-block",
+		      "split left a block mapping", ia, res.block_shift);
 	check(run, res.fault == REF_FAULT_NONE, "mapped-faults", "mapped address faults", ia,
 	      res.fault);
 	if (res.fault != REF_FAULT_NONE)
@@ -816,11 +829,13 @@ static void op_map(struct run *run)
 		/* hyp_set_prot_attr refuses it before touching a table. */
 		check(run, ret == -22, "invalid-prot-accepted", "invalid permissions accepted",
 		      prot, (uint64_t)ret);
-		run->maps[run->nmaps++] = (struct mapping){addr, size, phys, prot, false, false, 0};
+		run->maps[run->nmaps++] =
+		    (struct mapping){.addr = addr, .size = size, .phys = phys, .prot = prot};
 		return;
 	}
 	check(run, ret == 0, "map-failed", "map failed", addr, (uint64_t)ret);
-	run->maps[run->nmaps++] = (struct mapping){addr, size, phys, prot, ret == 0, false, 0};
+	run->maps[run->nmaps++] = (struct mapping){
+	    .addr = addr, .size = size, .phys = phys, .prot = prot, .live = ret == 0};
 	if (!ret)
 		run->result->mapped++;
 }
@@ -845,6 +860,7 @@ static void op_remap(struct run *run, struct mapping *m)
 	if (!ret) {
 		m->phys = phys;
 		m->prot = prot;
+		m->old = m->split = false; /* new entries: young, blocks again */
 	}
 }
 
@@ -871,6 +887,55 @@ static void op_relax(struct run *run, struct mapping *m)
 		      m->addr + off, (uint64_t)ret);
 	}
 	m->prot |= add;
+}
+
+/* kvm_pgtable.h: test_clear_young reports whether any leaf in the range
+ * had the access flag, and with mkold clears it. */
+static void op_mkold(struct run *run, struct mapping *m)
+{
+	int young;
+
+	run->op = "test_clear_young";
+	young = run->backend->s2_test_clear_young(m->addr, m->size, 1);
+	note(run, "test_clear_young ia 0x%llx size 0x%llx mkold: %d\n", (unsigned long long)m->addr,
+	     (unsigned long long)m->size, young);
+	check(run, !!young == !m->old, "young-result", "test_clear_young's answer", m->addr,
+	      (uint64_t)young);
+	m->old = true;
+}
+
+/* mkyoung sets the access flag of the one leaf translating addr: called
+ * for each leaf of the range, which the walk of the tables names. */
+static void op_mkyoung(struct run *run, struct mapping *m)
+{
+	uint64_t page = 1ULL << run->arena.gshift;
+
+	run->op = "mkyoung";
+	for (uint64_t off = 0; off < m->size;) {
+		struct ref_hyp_result res;
+		uint64_t ia = m->addr + off, step = page;
+
+		run->backend->s2_mkyoung(ia);
+		note(run, "mkyoung ia 0x%llx\n", (unsigned long long)ia);
+		ref_hyp_walk(&run->regime, ia, REF_HYP_TRANSLATE, &res);
+		if (res.has_leaf && res.block_shift > run->arena.gshift)
+			step = (1ULL << res.block_shift) - (ia & ((1ULL << res.block_shift) - 1));
+		off += step;
+	}
+	m->old = false;
+}
+
+/* kvm_pgtable.h: split breaks the blocks of the range into page mappings,
+ * best effort within the memcache, which here holds enough for all. */
+static void op_split(struct run *run, struct mapping *m)
+{
+	run->op = "split";
+	int ret = run->backend->s2_split(m->addr, m->size);
+	note(run, "split ia 0x%llx size 0x%llx: %d\n", (unsigned long long)m->addr,
+	     (unsigned long long)m->size, ret);
+	check(run, ret == 0, "split-failed", "split failed", m->addr, (uint64_t)ret);
+	if (!ret)
+		m->split = true;
 }
 
 static void op_unmap(struct run *run, struct mapping *m)
@@ -910,7 +975,8 @@ static void op_set_owner(struct run *run)
 	note(run, "set_owner ia 0x%llx size 0x%llx owner %u: %d\n", (unsigned long long)addr,
 	     (unsigned long long)size, owner, ret);
 	check(run, ret == 0, "set-owner-failed", "set_owner failed", addr, (uint64_t)ret);
-	run->maps[run->nmaps++] = (struct mapping){addr, size, 0, 0, true, true, owner};
+	run->maps[run->nmaps++] = (struct mapping){
+	    .addr = addr, .size = size, .live = true, .owner = true, .owner_id = owner};
 }
 
 int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *config,
@@ -995,15 +1061,26 @@ int kvm_run(const struct kvm_backend *backend, const struct kvm_run_config *conf
 	}
 	judge(run);
 	for (unsigned i = 0; i < config->ops && !result->failures; i++) {
-		unsigned what = (unsigned)(rnd(run) % 11);
+		unsigned what = (unsigned)(rnd(run) % 14);
 		if (what < 5 || !run->nmaps) {
 			op_map(run);
 		} else if (what == 5 && config->kind == KVM_RUN_STAGE2) {
 			op_set_owner(run);
 		} else if (what == 8 && config->kind == KVM_RUN_STAGE2 && !backend->nvhe) {
 			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
-			if (m->live && !m->owner)
+			if (m->live && !m->owner && !m->old)
 				op_relax(run, m);
+		} else if (what >= 11 && config->kind == KVM_RUN_STAGE2) {
+			/* The access flag (shared walks: not in nVHE builds)
+			 * and split. */
+			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
+			bool usable = m->live && !m->owner;
+			if (usable && what == 11 && !backend->nvhe)
+				op_mkold(run, m);
+			else if (usable && what == 12 && !backend->nvhe)
+				op_mkyoung(run, m);
+			else if (usable && what == 13 && backend->s2_split)
+				op_split(run, m);
 		} else if (what == 7 && config->kind == KVM_RUN_STAGE2) {
 			struct mapping *m = &run->maps[rnd(run) % run->nmaps];
 			if (m->live && !m->owner)
