@@ -36,6 +36,7 @@ for run in "$@"; do
 	case $backend in
 	reloc) seeds=$build/corpus/reloc ;;
 	trans) seeds=$build/corpus/idmap ;;
+	kvm) seeds=$here/kvm/seeds ;; # its own inputs; CONFIG is a kvm backend (4k, 64k-pa52-nvhe, ...)
 	*) seeds=$build/corpus/builder ;;
 	esac
 	dir=$out/$backend-$config
