@@ -42,11 +42,14 @@ work=${work:-$root/build/kvm-mutants/$(basename "$tree")}
 mkdir -p "$work/logs"
 work=$(realpath "$work")
 
-# The mirror: every file a symlink into the tree, pgtable.c replaced per run.
+# The mirror: every file a symlink into the tree, pgtable.c a copy replaced
+# per run.
 if [ ! -d "$work/tree" ]; then
 	cp -rs "$tree" "$work/tree.tmp" && mv "$work/tree.tmp" "$work/tree"
 fi
-restore() { rm -f "$work/tree/$rel" && ln -s "$tree/$rel" "$work/tree/$rel"; }
+# A fresh copy, not the symlink: its new mtime makes the build recompile
+# (an object built from a mutant is newer than the tree's own file).
+restore() { rm -f "$work/tree/$rel" && cp "$tree/$rel" "$work/tree/$rel"; }
 trap restore EXIT
 restore
 if [ ${#ids[@]} -eq 0 ]; then
