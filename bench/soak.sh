@@ -7,17 +7,20 @@
 # (RSS < 1 GB, slope within noise, no leak, no input over 1 s).
 #
 #   bench/soak.sh [--minutes N] [--parallel P] [--build DIR] [--out DIR] [TARGET...]
+#   bench/soak.sh --report [--minutes N] [--out DIR] [TARGET...]
 #
 # TARGET is a harness (builder idmap reloc walker parse) or a kernel backend
 # (kernel_map_range kernel_mmu kernel_trans kernel_reloc kernel_kvm, when DIR was
 # configured with -DPGDFUZZ_KERNEL_SRC); default: every one DIR has.
 # Defaults: 60 minutes, 2 at a time, DIR build/fuzz, out build/soak.
 # Per target OUT/<target>/ holds rss.csv (minute, rss_mb, execs), the
-# libFuzzer log and any artifact. Not a test: it takes hours.
+# libFuzzer log and any artifact. --report prints the table of a run
+# already in DIR (default: every target with an rss.csv there; N is what
+# the rows are held to). Not a test: it takes hours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-minutes=60 parallel=2 build=build/fuzz out=build/soak
+minutes=60 parallel=2 build=build/fuzz out=build/soak report=0
 targets=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--parallel) parallel=$2 && shift 2 ;;
 	--build) build=$2 && shift 2 ;;
 	--out) out=$2 && shift 2 ;;
+	--report) report=1 && shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' && exit 0 ;;
 	-*) echo "soak.sh: unknown option '$1'" >&2 && exit 2 ;;
 	*) targets+=("$1") && shift ;;
@@ -56,6 +60,11 @@ seeds_of() { # target -> seed directory (the one the kernel tests use)
 	*) echo "$build/corpus/$1" ;;
 	esac
 }
+if [ "$report" = 1 ] && [ ${#targets[@]} -eq 0 ]; then
+	for f in "$out"/*/rss.csv; do
+		[ -f "$f" ] && targets+=("$(basename "$(dirname "$f")")")
+	done
+fi
 if [ ${#targets[@]} -eq 0 ]; then
 	for t in builder idmap reloc walker parse kernel_map_range kernel_mmu kernel_trans kernel_reloc kernel_kvm; do
 		[ -x "$(binary_of "$t")" ] && targets+=("$t")
@@ -66,6 +75,10 @@ fi
 	exit 2
 }
 for t in "${targets[@]}"; do
+	if [ "$report" = 1 ]; then
+		[ -f "$out/$t/rss.csv" ] || { echo "soak.sh: $out/$t/rss.csv: no such file" >&2 && exit 2; }
+		continue
+	fi
 	[ -x "$(binary_of "$t")" ] || {
 		echo "soak.sh: $(binary_of "$t"): no such fuzzer" >&2
 		exit 2
@@ -75,7 +88,7 @@ for t in "${targets[@]}"; do
 		exit 2
 	}
 done
-mkdir -p "$out"
+[ "$report" = 1 ] || mkdir -p "$out"
 
 # One target: the fuzzer in the background, a sample per minute.
 soak_one() {
@@ -110,7 +123,8 @@ soak_one() {
 }
 
 running=0
-for t in "${targets[@]}"; do
+[ "$report" = 1 ] && targets_to_run=() || targets_to_run=("${targets[@]}")
+for t in "${targets_to_run[@]}"; do
 	echo "soak.sh: $t for $minutes min (log $out/$t/log)" >&2
 	soak_one "$t" &
 	running=$((running + 1))
@@ -148,7 +162,8 @@ for t in "${targets[@]}"; do
 	[ "$timeouts" -eq 0 ] && awk -v s="${slowest:-0}" 'BEGIN { exit !(s < 1) }' ||
 		missed+=("input over 1 s")
 	[ "$crashes" -eq 0 ] || missed+=("crash")
-	[ "$ran" -ge $((minutes - 1)) ] || missed+=("stopped at minute $ran (exit $(cat "$dir/status"))")
+	[ "$ran" -ge $((minutes - 1)) ] ||
+		missed+=("stopped at minute $ran (exit $(cat "$dir/status" 2>/dev/null || echo '?'))")
 	goal=yes
 	[ ${#missed[@]} -eq 0 ] || goal="no: $(IFS=,; echo "${missed[*]}" | sed 's/,/, /g')"
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$ran" "${execs:-0}" "$peak" \
