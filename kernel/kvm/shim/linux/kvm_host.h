@@ -53,11 +53,11 @@ struct kvm_s2_mmu {
  * and TTL hint, kvm_tlbi.h) goes to the harness. An operation not listed
  * here fails to compile, naming itself. */
 #undef __tlbi
-#define __tlbi(op, arg)		  kvm_env_tlbi(SHIM_TLBI_KIND_##op, (arg), 0)
-#define SHIM_TLBI_KIND_vae2is	  KVM_ENV_TLBI_HYP_VA
-#define SHIM_TLBI_KIND_vale2is	  KVM_ENV_TLBI_HYP_VA
-#define SHIM_TLBI_KIND_ipas2e1is  KVM_ENV_TLBI_IPA
-#define SHIM_TLBI_KIND_ipas2e1	  KVM_ENV_TLBI_IPA
+#define __tlbi(op, arg)			  kvm_env_tlbi(SHIM_TLBI_KIND_##op, (arg), 0)
+#define SHIM_TLBI_KIND_vae2is		  KVM_ENV_TLBI_HYP_VA
+#define SHIM_TLBI_KIND_vale2is		  KVM_ENV_TLBI_HYP_VA
+#define SHIM_TLBI_KIND_ipas2e1is	  KVM_ENV_TLBI_IPA
+#define SHIM_TLBI_KIND_ipas2e1		  KVM_ENV_TLBI_IPA
 #define alternative_has_cap_unlikely(cap) kvm_env_cap(cap)
 #define kvm_call_hyp(f, ...)		  f(__VA_ARGS__)
 /* The hyp calls as the tree's hyp/nvhe/tlb.c makes them: the IPA shifted
@@ -65,9 +65,9 @@ struct kvm_s2_mmu {
 #define __kvm_tlb_flush_vmid_ipa(mmu, ipa, level)     __tlbi_level(ipas2e1is, (ipa) >> 12, level)
 #define __kvm_tlb_flush_vmid_ipa_nsh(mmu, ipa, level) __tlbi_level(ipas2e1, (ipa) >> 12, level)
 #define __kvm_tlb_flush_vmid(mmu)		      kvm_env_tlbi(KVM_ENV_TLBI_VMID, 0, 0)
-#define __kvm_tlb_flush_vmid_range(mmu, addr, pages)                                              \
+#define __kvm_tlb_flush_vmid_range(mmu, addr, pages)                                               \
 	kvm_env_tlbi(KVM_ENV_TLBI_RANGE, (addr), (pages))
-#define __tlbi_sync_s1ish_hyp()	      ((void)0)
+#define __tlbi_sync_s1ish_hyp() ((void)0)
 #undef dsb
 #define dsb(opt) ((void)0)
 #undef isb
